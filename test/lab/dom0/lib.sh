@@ -1,0 +1,158 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The library lab scenarios are written against.  Sourced by dom0-run; a
+# scenario (test/lab/scenarios/NAME.sh) runs in dom0 under bash with
+# `set -eE -o pipefail`, so any failing command fails it with its line.
+#
+# Domains are driven over xenstore, not the network the tests exercise:
+# every lab guest runs an agent (test/lab/domu/agent) that executes the
+# command dom0 writes to /local/domain/<id>/data/xldrv-lab/cmd and answers
+# with rc and the tail of the output.
+
+LAB_CONFIGS=/usr/share/xldrv/xen-configs
+LAB_IMAGES=/var/lib/xldrv
+LAB_FAIL=/tmp/lab-fail-reason
+
+# Addresses on the lab's emulated link (a QEMU hub with no host netdev, so
+# none of this traffic can leave QEMU): TEST-NET-1.
+PEER_IP=192.0.2.1
+DD_IP=192.0.2.2
+CLIENT_IP=192.0.2.11
+CLIENT2_IP=192.0.2.12
+NETMASK=24
+
+log() {
+	echo "XLDRV-LAB: $*"
+}
+
+now() {
+	cut -d' ' -f1 /proc/uptime
+}
+
+# Seconds elapsed since a `now` reading, to 0.1 s.
+since() {
+	awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'
+}
+
+# A measured time, in a form test/lab/run collects and docs/lab.md quotes.
+lab_time() {
+	echo "XLDRV-LAB-TIME: $1=${2}s"
+}
+
+fail() {
+	[ -s $LAB_FAIL ] || echo "$*" >$LAB_FAIL
+	log "FAIL: $*"
+	exit 1
+}
+
+# wait_for SECONDS WHAT COMMAND...: poll COMMAND until it succeeds.
+wait_for() {
+	local limit=$1 what=$2 start
+	shift 2
+	start=$(now)
+	while ! "$@" >/dev/null 2>&1; do
+		if awk -v a="$start" -v b="$(now)" -v l="$limit" \
+			'BEGIN { exit !(b - a > l) }'; then
+			fail "timed out after ${limit}s waiting for $what"
+		fi
+		sleep 0.2
+	done
+}
+
+# Kernel command line parameter xldrv.NAME of dom0.
+param() {
+	tr ' ' '\n' </proc/cmdline | sed -n "s/^xldrv\.$1=//p" | tail -n1
+}
+
+domid() {
+	xl domid "$1" 2>/dev/null
+}
+
+agent_ready() {
+	local id
+	id=$(domid "$1") || return 1
+	xenstore-exists "/local/domain/$id/data/xldrv-lab/ready"
+}
+
+# dom_create CONFIG [xl create options]: create a domain from a config under
+# xen-configs/ (relative) or a path, and wait for its agent.  Prints the
+# domain's name.  `extra=` lines are kept; the agent needs nothing on the
+# kernel command line.
+dom_create() {
+	local cfg=$1 name start
+	shift
+	case $cfg in /*) ;; *) cfg=$LAB_CONFIGS/$cfg ;; esac
+	name=$(sed -n 's/^name *= *"\(.*\)".*/\1/p' "$cfg")
+	[ -n "$name" ] || fail "no name in $cfg"
+	start=$(now)
+	xl create "$cfg" "$@" >/tmp/xl-create.log 2>&1 || {
+		cat /tmp/xl-create.log
+		fail "xl create $cfg failed: $(tail -n1 /tmp/xl-create.log)"
+	}
+	cat /tmp/xl-create.log
+	wait_for 120 "agent of $name" agent_ready "$name"
+	lab_time "create-to-agent.$name" "$(since "$start")"
+	log "domain $name (domid $(domid "$name")) is up"
+}
+
+dom_destroy() {
+	xl destroy "$1" || fail "xl destroy $1 failed"
+	wait_for 60 "$1 to be gone" sh -c "! xl domid '$1'"
+}
+
+# dom_exec [-t SECONDS] DOMAIN COMMAND: run COMMAND with bash in DOMAIN.
+# Prints its output (at most its last 1500 bytes: xenstore entries are
+# small) and returns its exit status.
+LAB_SEQ=0
+dom_exec() {
+	local limit=120 dom id base seq start rc
+	if [ "$1" = -t ]; then
+		limit=$2
+		shift 2
+	fi
+	dom=$1
+	shift
+	id=$(domid "$dom") || fail "no domain $dom"
+	base=/local/domain/$id/data/xldrv-lab
+	LAB_SEQ=$((LAB_SEQ + 1))
+	seq=$$.$LAB_SEQ
+	xenstore-write "$base/cmd" "$*" "$base/req" "$seq"
+	start=$(now)
+	while [ "$(xenstore-read "$base/done" 2>/dev/null)" != "$seq" ]; do
+		if awk -v a="$start" -v b="$(now)" -v l="$limit" \
+			'BEGIN { exit !(b - a > l) }'; then
+			fail "$dom: no answer within ${limit}s to: $*"
+		fi
+		sleep 0.1
+	done
+	rc=$(xenstore-read "$base/rc")
+	xenstore-read "$base/out"
+	echo "[$dom rc=$rc] $*" >&2
+	return "$rc"
+}
+
+# The outside peer: the NIC dom0 kept, alone in its own network namespace,
+# on the same emulated link as the driver domain's NIC.
+peer_setup() {
+	local dev
+	dev=$(ls /sys/class/net | grep -v '^lo$' | head -n1)
+	[ -n "$dev" ] || fail "dom0 has no NIC for the peer"
+	ip netns add peer
+	ip link set "$dev" netns peer
+	ip -n peer link set "$dev" name eth0
+	ip -n peer link set lo up
+	ip -n peer link set eth0 up
+	ip -n peer addr add "$PEER_IP/$NETMASK" dev eth0
+	log "peer: eth0 ($dev) $PEER_IP in netns peer"
+}
+
+peer() {
+	ip netns exec peer "$@"
+}
+
+# Sizes and a content hash of what the runner wrote to the disk image
+# before boot: partition 3 starts with LAB_PATTERN_MB of random data.
+LAB_PATTERN_MB=4
+pattern_sha() {
+	param pattern
+}
