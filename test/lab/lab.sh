@@ -43,6 +43,12 @@ LAB_QEMU_MEM=${XLDRV_LAB_MEM:-4096}
 LAB_DOM0_MEM=${XLDRV_LAB_DOM0_MEM:-1024}
 LAB_DISK_MB=256
 
+# make_cpio DIR FILE: an initramfs archive of DIR, owned by root.
+make_cpio() {
+	(cd "$1" && find . | sort | cpio -o -H newc -R 0:0 --quiet) >"$2.tmp"
+	mv "$2.tmp" "$2"
+}
+
 lab_log() {
 	printf 'lab: %s\n' "$*" >&2
 }

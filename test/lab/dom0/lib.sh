@@ -103,7 +103,6 @@ dom_destroy() {
 # dom_exec [-t SECONDS] DOMAIN COMMAND: run COMMAND with bash in DOMAIN.
 # Prints its output (at most its last 1500 bytes: xenstore entries are
 # small) and returns its exit status.
-LAB_SEQ=0
 dom_exec() {
 	local limit=120 dom id base seq start rc
 	if [ "$1" = -t ]; then
@@ -114,8 +113,8 @@ dom_exec() {
 	shift
 	id=$(domid "$dom") || fail "no domain $dom"
 	base=/local/domain/$id/data/xldrv-lab
-	LAB_SEQ=$((LAB_SEQ + 1))
-	seq=$$.$LAB_SEQ
+	# Unique even across the subshells of $(dom_exec ...).
+	seq=$BASHPID.$EPOCHREALTIME
 	xenstore-write "$base/cmd" "$*" "$base/req" "$seq"
 	start=$(now)
 	while [ "$(xenstore-read "$base/done" 2>/dev/null)" != "$seq" ]; do
@@ -126,7 +125,8 @@ dom_exec() {
 		sleep 0.1
 	done
 	rc=$(xenstore-read "$base/rc")
-	xenstore-read "$base/out"
+	xenstore-read -R "$base/out"
+	echo
 	echo "[$dom rc=$rc] $*" >&2
 	return "$rc"
 }
@@ -155,4 +155,52 @@ peer() {
 LAB_PATTERN_MB=4
 pattern_sha() {
 	param pattern
+}
+
+# dd_devices DOMAIN [nic] [disk]: bind the unmodified drivers in a driver
+# domain and check the named devices came up with them.
+dd_devices() {
+	local dom=$1 out
+	shift
+	out=$(dom_exec "$dom" dd-devices) || fail "$dom: dd-devices failed: $out"
+	echo "$out"
+	for want in "$@"; do
+		case $want in
+		nic) echo "$out" | grep -q 'class 0x0200.. driver e1000$' ||
+			fail "$dom: e1000 did not bind to the NIC" ;;
+		disk) echo "$out" | grep -q 'class 0x0106.. driver ahci$' ||
+			fail "$dom: ahci did not bind to the disk controller" ;;
+		esac
+	done
+}
+
+# check_nic DOMAIN IP: traffic from DOMAIN (address IP on its eth0 or
+# xenbr0 already) reaches the peer: ping, and a short TCP stream.
+peer_iperf_server() {
+	peer iperf3 -s -D -1 --logfile /tmp/peer-iperf.log ||
+		fail "cannot start iperf3 server on the peer"
+	sleep 0.5
+}
+
+check_peer_traffic() {
+	local dom=$1 out
+	dom_exec "$dom" "ping -c 3 -W 5 $PEER_IP" >/dev/null ||
+		fail "$dom cannot ping the peer $PEER_IP"
+	peer_iperf_server
+	out=$(dom_exec -t 60 "$dom" "iperf3 -c $PEER_IP -t 2 -f m | tail -n 4") ||
+		fail "$dom: iperf3 to the peer failed: $out"
+	echo "$out"
+	log "$dom -> peer: $(echo "$out" | awk '/sender/ { print $7, $8 }')"
+}
+
+# check_pattern DOMAIN DEV: DEV starts with the pattern the runner wrote
+# into the disk image before boot.
+check_pattern() {
+	local dom=$1 dev=$2 sha
+	sha=$(dom_exec "$dom" \
+		"dd if=$dev bs=1M count=$LAB_PATTERN_MB status=none | sha256sum") ||
+		fail "$dom: cannot read $dev"
+	[ "${sha%% *}" = "$(pattern_sha)" ] ||
+		fail "$dom: $dev does not hold the pattern written before boot"
+	log "$dom: $dev holds the pattern written before boot"
 }
