@@ -103,6 +103,7 @@ dom_destroy() {
 # dom_exec [-t SECONDS] DOMAIN COMMAND: run COMMAND with bash in DOMAIN.
 # Prints its output (at most its last 1500 bytes: xenstore entries are
 # small) and returns its exit status.
+LAB_EXEC_OUT=/tmp/lab-exec.out
 dom_exec() {
 	local limit=120 dom id base seq start rc
 	if [ "$1" = -t ]; then
@@ -125,9 +126,14 @@ dom_exec() {
 		sleep 0.1
 	done
 	rc=$(xenstore-read "$base/rc")
-	xenstore-read -R "$base/out"
-	echo
+	LAB_EXEC_FAILED=
+	xenstore-read -R "$base/out" >$LAB_EXEC_OUT
+	echo >>$LAB_EXEC_OUT
+	cat $LAB_EXEC_OUT
 	echo "[$dom rc=$rc] $*" >&2
+	# For dom0-run's ERR trap, which runs after this function returned.
+	[ "$rc" = 0 ] ||
+		LAB_EXEC_FAILED="on $dom: \`$*\` exited $rc: $(tail -n1 $LAB_EXEC_OUT)"
 	return "$rc"
 }
 
@@ -203,4 +209,49 @@ check_pattern() {
 	[ "${sha%% *}" = "$(pattern_sha)" ] ||
 		fail "$dom: $dev does not hold the pattern written before boot"
 	log "$dom: $dev holds the pattern written before boot"
+}
+
+# check_client_disk CLIENT DEV DD DDDEV: CLIENT writes fresh random data to
+# DEV with direct I/O and reads it back; the driver domain DD finds the
+# same bytes on DDDEV, so they went through its backend to the real disk.
+check_client_disk() {
+	local client=$1 dev=$2 dd=$3 dddev=$4 w r d
+	w=$(dom_exec "$client" "head -c 8388608 /dev/urandom >/tmp/blk.dat &&
+		dd if=/tmp/blk.dat of=$dev bs=1M oflag=direct status=none &&
+		sha256sum </tmp/blk.dat") || fail "$client: write to $dev failed: $w"
+	r=$(dom_exec "$client" "echo 3 >/proc/sys/vm/drop_caches;
+		dd if=$dev bs=1M count=8 iflag=direct status=none | sha256sum") ||
+		fail "$client: read of $dev failed: $r"
+	[ "${w%% *}" = "${r%% *}" ] || fail "$client: $dev read back other data"
+	d=$(dom_exec "$dd" "dd if=$dddev bs=1M count=8 iflag=direct status=none |
+		sha256sum") || fail "$dd: read of $dddev failed"
+	[ "${w%% *}" = "${d%% *}" ] ||
+		fail "$dd: $dddev does not hold what $client wrote to $dev"
+	log "$client: 8 MiB written to $dev and read back; $dd finds it on $dddev"
+}
+
+wait_dev() {
+	dom_exec "$1" "for i in \$(seq 300); do [ -b $2 ] && exit 0; sleep 0.1; done; exit 1" ||
+		fail "$1: $2 did not appear"
+}
+
+# hotplug_ok DD TYPE CLIENT DEVID: the driver domain's hotplug script for
+# a client device reported success; otherwise say why, from xenstore and
+# from `xl devd`'s log in the driver domain.
+hotplug_ok() {
+	local dd=$1 type=$2 client=$3 devid=$4 be st i
+	be=/local/domain/$(domid "$dd")/backend/$type/$(domid "$client")/$devid
+	# `xl create` does not wait for hotplug scripts in a driver domain.
+	for i in $(seq 300); do
+		# libxl creates the node empty; the script fills it in.
+		st=$(xenstore-read "$be/hotplug-status" 2>/dev/null) &&
+			[ -n "$st" ] && break
+		sleep 0.3
+	done
+	[ "$st" = connected ] && return
+	xenstore-ls -fp "$be" || true
+	dom_exec "$dd" "ps; tail -n 20 /var/log/xen/xldevd.log
+		tail -n 30 /var/log/xen/xen-hotplug.log /var/log/messages" || true
+	fail "$type hotplug script in $dd: status ${st:-missing after 90s}:" \
+		"$(xenstore-read "$be/hotplug-error" 2>/dev/null || true)"
 }
