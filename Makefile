@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# xldrv top-level build.  `make` builds the kernel modules (with kbuild,
+# against the Debian kernel ./configure found) and the dom0 programs;
+# `make check` and `make demo` first install what they need.
+
+KMOD_DIRS := mapper-kmod frontends
+# Goals that need ./configure's results.
+CONFIG_GOALS := all modules userspace
+
+ifneq ($(filter $(CONFIG_GOALS),$(or $(MAKECMDGOALS),all)),)
+include config.mk
+endif
+
+.PHONY: all modules userspace deps check unit lab demo images clean distclean help
+
+all: modules userspace
+
+config.mk: configure.ac config.mk.in
+	autoreconf -fi
+	./configure $(CONFIGURE_FLAGS)
+
+modules:
+	@for d in $(KMOD_DIRS); do \
+		$(MAKE) -C $(KDIR) M=$(CURDIR)/$$d modules || exit 1; \
+	done
+
+# src/ (xldrvd) and tools/ (xldrv-ctl) get their Makefiles with the code.
+userspace:
+	@for d in src tools; do \
+		[ ! -f $$d/Makefile ] || $(MAKE) -C $$d || exit 1; \
+	done
+
+deps:
+	tools/install-deps
+
+# The README's test command: dependencies, build, unit tests, every lab
+# scenario.  SCENARIOS="a b" narrows the lab part.
+check: deps
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) lab
+
+unit:
+	test/unit/run
+
+lab:
+	test/lab/run $(SCENARIOS)
+
+images:
+	test/lab/build-images
+
+# Boots the lab and shows, without input, what runs where and the devices
+# working.
+demo: deps
+	$(MAKE) all
+	test/lab/run --demo
+
+clean:
+	@for d in $(KMOD_DIRS); do \
+		[ ! -f config.mk ] || $(MAKE) -C $$(sed -n 's/^KDIR = //p' config.mk) \
+			M=$(CURDIR)/$$d clean; \
+	done
+	rm -rf build/unit
+
+distclean: clean
+	rm -rf build config.mk config.status config.log configure autom4te.cache
+
+help:
+	@echo "make [all]    build modules and dom0 programs (runs ./configure)"
+	@echo "make check    install deps, build, unit tests, all lab scenarios"
+	@echo "make demo     install deps, build, boot the lab and show it working"
+	@echo "make lab SCENARIOS='dom0-boot ...'   some lab scenarios"
+	@echo "make deps     install the Debian packages (tools/install-deps)"
