@@ -12,7 +12,11 @@ ifneq ($(filter $(CONFIG_GOALS),$(or $(MAKECMDGOALS),all)),)
 include config.mk
 endif
 
-.PHONY: all modules userspace deps check unit lab demo images clean distclean help
+.PHONY: all modules userspace deps check unit fuzz lab demo images clean distclean help
+
+# Seconds per fuzz target: a short round inside `make check`, longer alone.
+FUZZ_SECONDS ?= 300
+CHECK_FUZZ_SECONDS ?= 20
 
 all: modules userspace
 
@@ -39,10 +43,15 @@ deps:
 check: deps
 	$(MAKE) all
 	$(MAKE) unit
+	$(MAKE) fuzz FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
 	$(MAKE) lab
 
 unit:
 	test/unit/run
+
+# libFuzzer targets for everything that parses what a guest controls.
+fuzz:
+	test/fuzz/run $(FUZZ_SECONDS)
 
 lab:
 	test/lab/run $(SCENARIOS)
@@ -70,5 +79,7 @@ help:
 	@echo "make [all]    build modules and dom0 programs (runs ./configure)"
 	@echo "make check    install deps, build, unit tests, all lab scenarios"
 	@echo "make demo     install deps, build, boot the lab and show it working"
+	@echo "make unit     userspace unit tests"
+	@echo "make fuzz     libFuzzer targets, FUZZ_SECONDS each (default 300)"
 	@echo "make lab SCENARIOS='dom0-boot ...'   some lab scenarios"
 	@echo "make deps     install the Debian packages (tools/install-deps)"
