@@ -74,10 +74,10 @@ agent_ready() {
 	xenstore-exists "/local/domain/$id/data/xldrv-lab/ready"
 }
 
-# dom_create CONFIG [xl create options]: create a domain from a config under
-# xen-configs/ (relative) or a path, and wait for its agent.  Prints the
-# domain's name.  `extra=` lines are kept; the agent needs nothing on the
-# kernel command line.
+# dom_create CONFIG [KEY=VALUE...]: create a domain from a config under
+# xen-configs/ (relative) or a path, and wait for its agent.  KEY=VALUE
+# pairs override the config's, as on xl's command line, e.g.
+#   dom_create consolidated/client.cfg "ramdisk=\"$(fio_ramdisk)\"" memory=512
 dom_create() {
 	local cfg=$1 name start
 	shift
@@ -93,6 +93,15 @@ dom_create() {
 	wait_for 120 "agent of $name" agent_ready "$name"
 	lab_time "create-to-agent.$name" "$(since "$start")"
 	log "domain $name (domid $(domid "$name")) is up"
+}
+
+# The guests' ramdisk with fio added (some 80 MB of libraries: only for the
+# domains that run it).  Prints its path.
+fio_ramdisk() {
+	local img=$LAB_IMAGES/domu-fio-initrd.img
+	[ -f $img ] ||
+		cat $LAB_IMAGES/domu-initrd.img $LAB_IMAGES/fio.cpio >$img
+	echo $img
 }
 
 dom_destroy() {
