@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xldrv_blkmap: per-device counters, in sysfs under the xenbus device:
+ * /sys/bus/xen-backend/devices/vbd-<domid>-<devid>/xldrv/<counter>.
+ */
+#include <linux/device.h>
+#include <linux/sysfs.h>
+
+#include "blkmap.h"
+
+#define XLDRV_BLKMAP_STAT(name)                                             \
+	static ssize_t name##_show(struct device *d,                       \
+				   struct device_attribute *attr, char *buf) \
+	{                                                                  \
+		struct xldrv_blkmap_dev *dev = dev_get_drvdata(d);         \
+		return sysfs_emit(buf, "%lld\n",                           \
+				  atomic64_read(&dev->stats.name));        \
+	}                                                                  \
+	static DEVICE_ATTR_RO(name)
+
+XLDRV_BLKMAP_STAT(requests);
+XLDRV_BLKMAP_STAT(read_bytes);
+XLDRV_BLKMAP_STAT(write_bytes);
+XLDRV_BLKMAP_STAT(flushes);
+XLDRV_BLKMAP_STAT(io_errors);
+XLDRV_BLKMAP_STAT(grant_errors);
+XLDRV_BLKMAP_STAT(grant_copies);
+XLDRV_BLKMAP_STAT(notifies);
+
+/* One line per reason a request was refused: "<count> <reason>". */
+static ssize_t refused_show(struct device *d, struct device_attribute *attr,
+			    char *buf)
+{
+	struct xldrv_blkmap_dev *dev = dev_get_drvdata(d);
+	int i, len = 0;
+
+	for (i = 1; i < XLDRV_BLKMAP_NR_VERDICTS; i++)
+		len += sysfs_emit_at(buf, len, "%lld %s\n",
+				     atomic64_read(&dev->stats.refused[i]),
+				     xldrv_blkmap_verdict_name[i]);
+	return len;
+}
+static DEVICE_ATTR_RO(refused);
+
+static ssize_t state_show(struct device *d, struct device_attribute *attr,
+			  char *buf)
+{
+	struct xldrv_blkmap_dev *dev = dev_get_drvdata(d);
+
+	return sysfs_emit(buf, "%s%s\n", xenbus_strstate(dev->state),
+			  READ_ONCE(dev->broken) ? " (closed: hostile frontend)" : "");
+}
+static DEVICE_ATTR_RO(state);
+
+static struct attribute *xldrv_blkmap_attrs[] = {
+	&dev_attr_requests.attr,
+	&dev_attr_read_bytes.attr,
+	&dev_attr_write_bytes.attr,
+	&dev_attr_flushes.attr,
+	&dev_attr_io_errors.attr,
+	&dev_attr_grant_errors.attr,
+	&dev_attr_grant_copies.attr,
+	&dev_attr_notifies.attr,
+	&dev_attr_refused.attr,
+	&dev_attr_state.attr,
+	NULL
+};
+
+static const struct attribute_group xldrv_blkmap_group = {
+	.name = "xldrv",
+	.attrs = xldrv_blkmap_attrs,
+};
+
+int xldrv_blkmap_sysfs_add(struct xldrv_blkmap_dev *dev)
+{
+	return sysfs_create_group(&dev->xdev->dev.kobj, &xldrv_blkmap_group);
+}
+
+void xldrv_blkmap_sysfs_del(struct xldrv_blkmap_dev *dev)
+{
+	sysfs_remove_group(&dev->xdev->dev.kobj, &xldrv_blkmap_group);
+}

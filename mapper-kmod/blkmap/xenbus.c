@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xldrv_blkmap: the xenbus side.  The toolstack writes a vbd backend
+ * directory for us in this (driver) domain; its "params" names the block
+ * device to serve, which the mapper opens itself: no hotplug script.
+ *
+ * Backend states, and the only moves set_backend_state() makes:
+ *
+ *   Initialising -> InitWait -> Connected -> Closing -> Closed
+ *                      ^                                  |
+ *                      +----------------------------------+
+ *
+ * InitWait: device open, features published, waiting for the ring.
+ * Connected: ring mapped, thread running.  Closing/Closed: ring gone.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <xen/events.h>
+#include <xen/xen.h>
+#include <xen/interface/io/protocols.h>
+
+#include "blkmap.h"
+
+static void xldrv_blkmap_disconnect(struct xldrv_blkmap_dev *dev)
+{
+	if (dev->thread) {
+		kthread_stop(dev->thread);
+		dev->thread = NULL;
+	}
+	if (dev->irq) {
+		unbind_from_irqhandler(dev->irq, dev);
+		dev->irq = 0;
+	}
+	if (dev->ring_va) {
+		xenbus_unmap_ring_vfree(dev->xdev, dev->ring_va);
+		dev->ring_va = NULL;
+	}
+}
+
+static int xldrv_blkmap_publish(struct xldrv_blkmap_dev *dev)
+{
+	struct xenbus_device *xdev = dev->xdev;
+	struct xenbus_transaction xbt;
+	int err;
+
+again:
+	err = xenbus_transaction_start(&xbt);
+	if (err)
+		return err;
+	err = xenbus_printf(xbt, xdev->nodename, "sectors", "%llu",
+			    (unsigned long long)dev->lim.sectors);
+	if (!err)
+		err = xenbus_printf(xbt, xdev->nodename, "info", "%u",
+				    dev->lim.readonly ? VDISK_READONLY : 0);
+	if (!err)
+		err = xenbus_printf(xbt, xdev->nodename, "sector-size", "%u",
+				    dev->lim.lbs_sectors << 9);
+	if (!err)
+		err = xenbus_printf(xbt, xdev->nodename,
+				    "physical-sector-size", "%u",
+				    bdev_physical_block_size(dev->bdev));
+	if (!err)
+		err = xenbus_printf(xbt, xdev->nodename, "feature-flush-cache",
+				    "%d", dev->lim.flush);
+	if (err) {
+		xenbus_transaction_end(xbt, 1);
+		return err;
+	}
+	err = xenbus_transaction_end(xbt, 0);
+	if (err == -EAGAIN)
+		goto again;
+	return err;
+}
+
+static int xldrv_blkmap_connect(struct xldrv_blkmap_dev *dev)
+{
+	struct xenbus_device *xdev = dev->xdev;
+	struct blkif_sring *sring;
+	grant_ref_t ring_ref;
+	unsigned int evtchn;
+	char *protocol;
+	int err;
+
+	err = xenbus_gather(XBT_NIL, xdev->otherend, "ring-ref", "%u",
+			    &ring_ref, "event-channel", "%u", &evtchn, NULL);
+	if (err) {
+		xenbus_dev_fatal(xdev, err,
+				 "reading %s/ring-ref and event-channel (multi-page rings are not offered)",
+				 xdev->otherend);
+		return err;
+	}
+	protocol = xenbus_read(XBT_NIL, xdev->otherend, "protocol", NULL);
+	if (!IS_ERR(protocol) && strcmp(protocol, XEN_IO_PROTO_ABI_NATIVE)) {
+		xenbus_dev_fatal(xdev, -EPROTONOSUPPORT,
+				 "frontend protocol %s: only %s is served",
+				 protocol, XEN_IO_PROTO_ABI_NATIVE);
+		kfree(protocol);
+		return -EPROTONOSUPPORT;
+	}
+	if (!IS_ERR(protocol))
+		kfree(protocol);
+
+	err = xenbus_map_ring_valloc(xdev, &ring_ref, 1, &dev->ring_va);
+	if (err) {
+		xenbus_dev_fatal(xdev, err, "mapping ring-ref %u", ring_ref);
+		return err;
+	}
+	sring = dev->ring_va;
+	BACK_RING_INIT(&dev->ring, sring, XEN_PAGE_SIZE);
+
+	err = bind_interdomain_evtchn_to_irqhandler_lateeoi(xdev, evtchn,
+							    xldrv_blkmap_interrupt,
+							    0, "xldrv-blkmap",
+							    dev);
+	if (err < 0) {
+		xenbus_dev_fatal(xdev, err, "binding event channel %u", evtchn);
+		goto err_unmap;
+	}
+	dev->irq = err;
+
+	dev->kick = false;
+	dev->broken = false;
+	dev->thread = kthread_run(xldrv_blkmap_ring_thread, dev,
+				  "xldrv-blkmap.%u.%s", dev->domid,
+				  strrchr(xdev->nodename, '/') + 1);
+	if (IS_ERR(dev->thread)) {
+		err = PTR_ERR(dev->thread);
+		dev->thread = NULL;
+		xenbus_dev_fatal(xdev, err, "starting the ring thread");
+		goto err_unbind;
+	}
+	return 0;
+
+err_unbind:
+	unbind_from_irqhandler(dev->irq, dev);
+	dev->irq = 0;
+err_unmap:
+	xenbus_unmap_ring_vfree(xdev, dev->ring_va);
+	dev->ring_va = NULL;
+	return err;
+}
+
+/* Move to @target along the diagram above, one legal step at a time. */
+static void xldrv_blkmap_set_state(struct xldrv_blkmap_dev *dev,
+				   enum xenbus_state target)
+{
+	while (dev->state != target) {
+		enum xenbus_state next;
+
+		switch (dev->state) {
+		case XenbusStateInitWait:
+			next = target == XenbusStateConnected ?
+				XenbusStateConnected : XenbusStateClosing;
+			if (next == XenbusStateConnected &&
+			    (xldrv_blkmap_publish(dev) ||
+			     xldrv_blkmap_connect(dev)))
+				return;
+			break;
+		case XenbusStateConnected:
+			next = XenbusStateClosing;
+			xldrv_blkmap_disconnect(dev);
+			break;
+		case XenbusStateClosing:
+			next = XenbusStateClosed;
+			break;
+		case XenbusStateClosed:
+			next = XenbusStateInitWait;
+			break;
+		default:
+			next = XenbusStateInitWait;
+			break;
+		}
+		xenbus_switch_state(dev->xdev, next);
+		dev->state = next;
+	}
+}
+
+static void xldrv_blkmap_frontend_changed(struct xenbus_device *xdev,
+					  enum xenbus_state frontend)
+{
+	struct xldrv_blkmap_dev *dev = dev_get_drvdata(&xdev->dev);
+
+	switch (frontend) {
+	case XenbusStateInitialising:
+		/* A frontend starting again after Closed. */
+		if (dev->state == XenbusStateClosed)
+			xldrv_blkmap_set_state(dev, XenbusStateInitWait);
+		break;
+	case XenbusStateInitialised:
+	case XenbusStateConnected:
+		if (dev->state != XenbusStateConnected)
+			xldrv_blkmap_set_state(dev, XenbusStateConnected);
+		break;
+	case XenbusStateClosing:
+		xldrv_blkmap_set_state(dev, XenbusStateClosing);
+		break;
+	case XenbusStateClosed:
+		xldrv_blkmap_set_state(dev, XenbusStateClosed);
+		if (xenbus_dev_is_online(xdev))
+			break;
+		fallthrough;
+	case XenbusStateUnknown:
+		device_unregister(&xdev->dev);
+		break;
+	default:
+		xenbus_dev_fatal(xdev, -EINVAL, "frontend in state %d",
+				 frontend);
+		break;
+	}
+}
+
+static int xldrv_blkmap_open(struct xldrv_blkmap_dev *dev)
+{
+	struct xenbus_device *xdev = dev->xdev;
+	char *params, *mode;
+	int err = 0;
+
+	params = xenbus_read(XBT_NIL, xdev->nodename, "params", NULL);
+	if (IS_ERR(params)) {
+		xenbus_dev_fatal(xdev, PTR_ERR(params), "reading params");
+		return PTR_ERR(params);
+	}
+	mode = xenbus_read(XBT_NIL, xdev->nodename, "mode", NULL);
+	dev->lim.readonly = IS_ERR(mode) || strcmp(mode, "w");
+	if (!IS_ERR(mode))
+		kfree(mode);
+
+	dev->fmode = FMODE_READ | (dev->lim.readonly ? 0 : FMODE_WRITE);
+	if (params[0] != '/') {
+		err = -EINVAL;
+		xenbus_dev_fatal(xdev, err, "params %s is not a path", params);
+		goto out;
+	}
+	dev->bdev = blkdev_get_by_path(params, dev->fmode, dev);
+	if (IS_ERR(dev->bdev)) {
+		err = PTR_ERR(dev->bdev);
+		dev->bdev = NULL;
+		xenbus_dev_fatal(xdev, err, "opening %s", params);
+		goto out;
+	}
+	dev->lim.sectors = bdev_nr_sectors(dev->bdev);
+	dev->lim.lbs_sectors = bdev_logical_block_size(dev->bdev) >> 9;
+	dev->lim.flush = true;
+	pr_info("dom%u %s: serving %s (%llu sectors, %s)\n", dev->domid,
+		xdev->nodename, params, (unsigned long long)dev->lim.sectors,
+		dev->lim.readonly ? "read-only" : "read-write");
+out:
+	kfree(params);
+	return err;
+}
+
+static int xldrv_blkmap_probe(struct xenbus_device *xdev,
+			      const struct xenbus_device_id *id)
+{
+	struct xldrv_blkmap_dev *dev;
+	int err;
+
+	dev = kvzalloc(sizeof(*dev), GFP_KERNEL);
+	if (!dev)
+		return -ENOMEM;
+	dev->xdev = xdev;
+	dev->domid = xdev->otherend_id;
+	dev->state = XenbusStateInitialising;
+	init_waitqueue_head(&dev->wq);
+	dev_set_drvdata(&xdev->dev, dev);
+
+	err = xldrv_blkmap_ring_alloc(dev);
+	if (err)
+		goto err_free_dev;
+	err = xldrv_blkmap_open(dev);
+	if (err)
+		goto err_free_ring;
+	err = xldrv_blkmap_sysfs_add(dev);
+	if (err)
+		goto err_close;
+	xldrv_blkmap_set_state(dev, XenbusStateInitWait);
+	return 0;
+
+err_close:
+	blkdev_put(dev->bdev, dev->fmode);
+err_free_ring:
+	xldrv_blkmap_ring_free(dev);
+err_free_dev:
+	dev_set_drvdata(&xdev->dev, NULL);
+	kvfree(dev);
+	return err;
+}
+
+static void xldrv_blkmap_remove(struct xenbus_device *xdev)
+{
+	struct xldrv_blkmap_dev *dev = dev_get_drvdata(&xdev->dev);
+
+	if (!dev)
+		return;
+	xldrv_blkmap_disconnect(dev);
+	xldrv_blkmap_sysfs_del(dev);
+	blkdev_put(dev->bdev, dev->fmode);
+	xldrv_blkmap_ring_free(dev);
+	dev_set_drvdata(&xdev->dev, NULL);
+	kvfree(dev);
+}
+
+static const struct xenbus_device_id xldrv_blkmap_ids[] = {
+	{ "vbd" },
+	{ "" }
+};
+
+static struct xenbus_driver xldrv_blkmap_driver = {
+	.ids = xldrv_blkmap_ids,
+	.probe = xldrv_blkmap_probe,
+	.remove = xldrv_blkmap_remove,
+	.otherend_changed = xldrv_blkmap_frontend_changed,
+};
+
+int xldrv_blkmap_xenbus_init(void)
+{
+	return xenbus_register_backend(&xldrv_blkmap_driver);
+}
+
+void xldrv_blkmap_xenbus_exit(void)
+{
+	xenbus_unregister_driver(&xldrv_blkmap_driver);
+}
