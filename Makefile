@@ -4,7 +4,7 @@
 # against the Debian kernel ./configure found) and the dom0 programs;
 # `make check` and `make demo` first install what they need.
 
-KMOD_DIRS := mapper-kmod frontends
+KMOD_DIRS := mapper-kmod frontends test/hostile
 # Goals that need ./configure's results.
 CONFIG_GOALS := all modules userspace
 

@@ -320,6 +320,8 @@ int xldrv_blkmap_ring_thread(void *data)
 		more = false;
 		cond_resched();
 		xldrv_blkmap_reap(dev);
+		if (!READ_ONCE(dev->broken))
+			xldrv_blkmap_consume(dev);
 		if (READ_ONCE(dev->broken)) {
 			/* Once: the device is closed, the domain carries on. */
 			if (!reported)
@@ -328,8 +330,7 @@ int xldrv_blkmap_ring_thread(void *data)
 			reported = true;
 			continue;
 		}
-		xldrv_blkmap_consume(dev);
-		if (!list_empty(&dev->free) && !READ_ONCE(dev->broken)) {
+		if (!list_empty(&dev->free)) {
 			/* Asks for a notification for what comes next. */
 			RING_FINAL_CHECK_FOR_REQUESTS(&dev->ring, work);
 			more = work;

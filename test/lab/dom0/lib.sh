@@ -79,19 +79,32 @@ agent_ready() {
 # pairs override the config's, as on xl's command line, e.g.
 #   dom_create consolidated/client.cfg "ramdisk=\"$(fio_ramdisk)\"" memory=512
 dom_create() {
-	local cfg=$1 name start
+	dom_start "$@"
+	dom_wait "$LAB_STARTED"
+}
+
+# dom_start CONFIG [KEY=VALUE...]: the `xl create` half of dom_create, so
+# that several domains can boot at once; dom_wait NAME is the other half.
+declare -A LAB_START_TIME
+dom_start() {
+	local cfg=$1 name
 	shift
 	case $cfg in /*) ;; *) cfg=$LAB_CONFIGS/$cfg ;; esac
 	name=$(sed -n 's/^name *= *"\(.*\)".*/\1/p' "$cfg")
 	[ -n "$name" ] || fail "no name in $cfg"
-	start=$(now)
+	LAB_START_TIME[$name]=$(now)
 	xl create "$cfg" "$@" >/tmp/xl-create.log 2>&1 || {
 		cat /tmp/xl-create.log
 		fail "xl create $cfg failed: $(tail -n1 /tmp/xl-create.log)"
 	}
 	cat /tmp/xl-create.log
+	LAB_STARTED=$name
+}
+
+dom_wait() {
+	local name=$1
 	wait_for 120 "agent of $name" agent_ready "$name"
-	lab_time "create-to-agent.$name" "$(since "$start")"
+	lab_time "create-to-agent.$name" "$(since "${LAB_START_TIME[$name]}")"
 	log "domain $name (domid $(domid "$name")) is up"
 }
 

@@ -16,8 +16,10 @@ check_pattern dd /dev/sda3
 dom_destroy dd
 
 log "isolated layout: one driver domain per device"
-dom_create isolated/netdd.cfg
-dom_create isolated/blkdd.cfg
+dom_start isolated/netdd.cfg
+dom_start isolated/blkdd.cfg
+dom_wait netdd
+dom_wait blkdd
 dd_devices netdd nic
 dd_devices blkdd disk
 dom_exec netdd "test ! -e /sys/block/sda" || fail "netdd sees a disk"
@@ -25,5 +27,4 @@ dom_exec blkdd "test ! -e /sys/class/net/eth0" || fail "blkdd sees a NIC"
 dom_exec netdd "ip addr add $DD_IP/$NETMASK dev eth0"
 check_peer_traffic netdd
 check_pattern blkdd /dev/sda3
-dom_destroy netdd
-dom_destroy blkdd
+# No destroy at the end: the machine powers off (dd-recreate tests destroy).

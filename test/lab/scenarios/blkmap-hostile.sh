@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: GPL-2.0
+# blkmap-hostile: a hostile frontend (test/hostile/hostile_blkfront.c) in
+# client2, on its read-write disk (sda2) and its read-only one (sda3),
+# sends bad grant refs, sectors past the end and wrapping around, too many
+# segments, segments past their page, an unknown operation, a write (to the
+# read-only disk: refused by blkmap itself), a flood, and last a producer
+# index 1000 ahead of what the ring holds.  blkmap answers each bad request
+# with an error, survives the flood, and closes each hostile device after
+# the index game; meanwhile the driver domain and a well-behaved client
+# (stock xen-blkfront, fio with crc32c verify) carry on.
+# lab-timeout: 540
+
+dom_create consolidated/dd.cfg
+dd_devices dd disk
+dom_exec dd "insmod /lab/modules/xldrv_blkmap.ko"
+dom_create consolidated/client.cfg "ramdisk=\"$(fio_ramdisk)\"" memory=512 'vif=[]'
+dom_exec client "modprobe xen-blkfront"
+wait_dev client /dev/xvda
+dom_exec client "(fio --name=verify --filename=/dev/xvda --rw=randwrite \
+	--bs=4k --iodepth=8 --size=24M --direct=1 --ioengine=libaio \
+	--verify=crc32c --do_verify=1 --output-format=terse \
+	--terse-version=3 >/tmp/fio.out 2>&1; echo \$? >/tmp/fio.rc) &"
+
+dom_create consolidated/client2.cfg 'vif=[]'
+dom_exec client2 "insmod /lab/modules/xldrv_hostile_blkfront.ko"
+for vbd in 51712 51728; do
+	dom_exec -t 180 client2 "for i in \$(seq 900); do
+		dmesg | grep -q 'device/vbd/$vbd: done:' && exit 0; sleep 0.2; done; exit 1" ||
+		fail "hostile frontend on vbd $vbd did not finish"
+done
+out=$(dom_exec client2 "dmesg | grep 'xldrv-hostile:'")
+echo "$out"
+for vbd in 51712 51728; do
+	echo "$out" | grep -q "device/vbd/$vbd: done: [1-9][0-9]* passed, 0 failed" ||
+		fail "blkmap's answers on vbd $vbd: $(echo "$out" | grep "vbd/$vbd: \(case.*FAIL\|done\)" | tr '\n' ' ')"
+done
+echo "$out" | grep -q 'vbd/51728: case write-read-only: .*PASS' ||
+	fail "blkmap did not refuse a write to the read-only disk"
+
+# The index game closes each hostile device, and only those.
+dd_id=$(domid dd)
+c2=$(domid client2)
+for vbd in 51712 51728; do
+	wait_for 30 "blkmap to close vbd $vbd of client2" sh -c \
+		"xenstore-read /local/domain/$dd_id/error/backend/vbd/$c2/$vbd/error"
+	log "vbd $vbd of client2: $(xenstore-read /local/domain/$dd_id/error/backend/vbd/$c2/$vbd/error)"
+done
+dom_exec dd "cd /sys/bus/xen-backend/devices/vbd-$c2-51712/xldrv && grep -H . refused state grant_errors"
+
+# Everyone else carries on.
+dom_exec -t 400 client "while [ ! -f /tmp/fio.rc ]; do sleep 1; done; cat /tmp/fio.rc" |
+	grep -qx 0 || fail "the well-behaved client's fio failed: $(dom_exec client 'tail -n 3 /tmp/fio.out')"
+[ "$(dom_exec client "tail -n1 /tmp/fio.out | cut -d';' -f5")" = 0 ] ||
+	fail "the well-behaved client's fio reports an error"
+check_client_disk client /dev/xvda dd /dev/sda1
+[ "$(xenstore-read /local/domain/$dd_id/backend/vbd/$(domid client)/51712/state)" = 4 ] ||
+	fail "the well-behaved client's disk is no longer connected"
+log "dd and the well-behaved client carry on"
+check_pattern dd /dev/sda3
