@@ -202,14 +202,15 @@ dd_devices() {
 	done
 }
 
-# check_nic DOMAIN IP: traffic from DOMAIN (address IP on its eth0 or
-# xenbr0 already) reaches the peer: ping, and a short TCP stream.
+# A one-shot iperf3 server on the peer.
 peer_iperf_server() {
 	peer iperf3 -s -D -1 --logfile /tmp/peer-iperf.log ||
 		fail "cannot start iperf3 server on the peer"
 	sleep 0.5
 }
 
+# check_peer_traffic DOMAIN: traffic from DOMAIN (which has its address on
+# eth0 or xenbr0 already) reaches the peer: ping, and a short TCP stream.
 check_peer_traffic() {
 	local dom=$1 out
 	dom_exec "$dom" "ping -c 3 -W 5 $PEER_IP" >/dev/null ||
