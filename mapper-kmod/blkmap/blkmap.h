@@ -22,15 +22,25 @@
 
 #include "req.h"
 
-#define XLDRV_BLKMAP_RING_SIZE __CONST_RING_SIZE(blkif, XEN_PAGE_SIZE)
+/*
+ * Rings of up to 2^max_ring_page_order pages (a module parameter, no more
+ * than xenbus can map).  Pending requests and the data pages behind them
+ * are allocated when a frontend connects, sized to the ring it brings.
+ */
+#define XLDRV_BLKMAP_MAX_RING_ORDER XENBUS_MAX_RING_GRANT_ORDER
+/* Grant copies handed to Xen in one hypercall, at most. */
+#define XLDRV_BLKMAP_BATCH (2 * XLDRV_BLKMAP_MAX_SEGS)
+
+extern unsigned int xldrv_blkmap_max_ring_order;
+extern unsigned int xldrv_blkmap_pool_pages;
 
 /* One request between the ring and its response. */
 struct xldrv_blkmap_pending {
-	struct list_head node;		/* free list, or done list */
+	struct list_head node;		/* free, batch or done list */
 	struct xldrv_blkmap_dev *dev;
 	struct xldrv_blkmap_req req;
-	struct page *pages[BLKIF_MAX_SEGMENTS_PER_REQUEST];
-	struct gnttab_copy copy[BLKIF_MAX_SEGMENTS_PER_REQUEST];
+	struct page *pages[XLDRV_BLKMAP_MAX_SEGS];	/* from the pool */
+	unsigned int copy_first;	/* its grant copies in dev->copy */
 	atomic_t bios;			/* bios still in flight */
 	int status;			/* BLKIF_RSP_* */
 };
@@ -40,10 +50,15 @@ struct xldrv_blkmap_stats {
 	atomic64_t read_bytes;
 	atomic64_t write_bytes;
 	atomic64_t flushes;
+	atomic64_t barriers;
+	atomic64_t discards;
+	atomic64_t indirect;
 	atomic64_t io_errors;
 	atomic64_t grant_errors;
 	atomic64_t grant_copies;
+	atomic64_t grant_hypercalls;
 	atomic64_t notifies;
+	atomic64_t spurious_events;
 	atomic64_t refused[XLDRV_BLKMAP_NR_VERDICTS];
 };
 
@@ -55,21 +70,39 @@ struct xldrv_blkmap_dev {
 	struct block_device *bdev;
 	fmode_t fmode;
 	struct xldrv_blkmap_limits lim;
+	unsigned int discard_granularity, discard_alignment;
 
 	/* Set while connected. */
 	struct blkif_back_ring ring;
 	void *ring_va;
+	unsigned int ring_pages;
+	unsigned int nr_slots;		/* requests the ring holds */
 	int irq;
 	struct task_struct *thread;
 	wait_queue_head_t wq;
 	bool kick;			/* the frontend notified */
+	atomic_t eoi_pending;		/* its event awaits a late EOI */
 	bool broken;			/* hostile frontend: stop serving */
 
-	struct xldrv_blkmap_pending pending[XLDRV_BLKMAP_RING_SIZE];
-	struct list_head free;		/* thread only */
+	/* The ring thread's own, while connected. */
+	struct xldrv_blkmap_pending *pending;	/* nr_slots of them */
+	struct list_head free;
+	unsigned int inflight;		/* read by sysfs too */
+	struct page **pool;		/* data pages not in use */
+	unsigned int pool_size, pool_free;
+	struct page *indirect_pages[XLDRV_BLKMAP_MAX_INDIRECT_PAGES];
+	/* Checked, taken off the ring, but waiting: a barrier for the
+	 * requests before it, or any request for enough free pages.
+	 */
+	struct xldrv_blkmap_pending *held;
+	bool barrier_active;		/* nothing starts until it is done */
+	unsigned int eoi_work;		/* requests taken since the last EOI */
+	struct gnttab_copy copy[XLDRV_BLKMAP_BATCH];
+	unsigned int nr_copies;
+	struct list_head batch;		/* requests whose copies are queued */
+
 	spinlock_t done_lock;
 	struct list_head done;		/* completed I/O, for the thread */
-	unsigned int inflight;		/* thread only */
 
 	struct xldrv_blkmap_stats stats;
 };
@@ -77,7 +110,7 @@ struct xldrv_blkmap_dev {
 int xldrv_blkmap_xenbus_init(void);
 void xldrv_blkmap_xenbus_exit(void);
 
-int xldrv_blkmap_ring_alloc(struct xldrv_blkmap_dev *dev);
+int xldrv_blkmap_ring_alloc(struct xldrv_blkmap_dev *dev, unsigned int slots);
 void xldrv_blkmap_ring_free(struct xldrv_blkmap_dev *dev);
 int xldrv_blkmap_ring_thread(void *data);
 irqreturn_t xldrv_blkmap_interrupt(int irq, void *data);

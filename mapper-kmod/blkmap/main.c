@@ -11,11 +11,27 @@
 
 #include "blkmap.h"
 
+unsigned int xldrv_blkmap_max_ring_order = 2;
+module_param_named(max_ring_page_order, xldrv_blkmap_max_ring_order, uint,
+		   0444);
+MODULE_PARM_DESC(max_ring_page_order,
+		 "Largest ring a frontend may bring, as log2 of its pages (0-4, default 2)");
+
+unsigned int xldrv_blkmap_pool_pages = 1024;
+module_param_named(pool_pages, xldrv_blkmap_pool_pages, uint, 0444);
+MODULE_PARM_DESC(pool_pages,
+		 "Data pages per connected device, at most (default 1024; never fewer than 256)");
+
 static int __init xldrv_blkmap_init(void)
 {
 	BUILD_BUG_ON(XLDRV_BLKMAP_GRANT_SIZE != XEN_PAGE_SIZE);
 	if (!xen_domain())
 		return -ENODEV;
+	if (xldrv_blkmap_max_ring_order > XLDRV_BLKMAP_MAX_RING_ORDER) {
+		pr_err("max_ring_page_order=%u: at most %u\n",
+		       xldrv_blkmap_max_ring_order, XLDRV_BLKMAP_MAX_RING_ORDER);
+		return -EINVAL;
+	}
 	return xldrv_blkmap_xenbus_init();
 }
 

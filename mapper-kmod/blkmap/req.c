@@ -12,6 +12,7 @@ const char *const xldrv_blkmap_verdict_name[XLDRV_BLKMAP_NR_VERDICTS] = {
 	[XLDRV_BLKMAP_BAD_RANGE] = "sectors beyond the device",
 	[XLDRV_BLKMAP_BAD_ALIGN] = "not aligned to the logical block size",
 	[XLDRV_BLKMAP_READONLY] = "write to a read-only device",
+	[XLDRV_BLKMAP_BAD_GRANT] = "indirect segment page not granted",
 };
 
 static bool xldrv_blkmap_aligned(const struct xldrv_blkmap_limits *lim,
@@ -93,8 +94,10 @@ xldrv_blkmap_parse_discard(const struct blkif_request *r,
 	req->id = r->u.discard.id;
 	req->sector = r->u.discard.sector_number;
 	req->nr_sects = r->u.discard.nr_sectors;
-	req->secure = (r->u.discard.flag & BLKIF_DISCARD_SECURE) &&
-		      lim->secure_discard;
+	req->secure = r->u.discard.flag & BLKIF_DISCARD_SECURE;
+	/* A secure erase must not quietly become a plain discard. */
+	if (req->secure && !lim->secure_discard)
+		return XLDRV_BLKMAP_BAD_OP;
 	if (!req->nr_sects || !xldrv_blkmap_aligned(lim, req->nr_sects))
 		return req->nr_sects ? XLDRV_BLKMAP_BAD_ALIGN :
 				       XLDRV_BLKMAP_BAD_RANGE;

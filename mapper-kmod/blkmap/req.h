@@ -38,6 +38,7 @@ enum xldrv_blkmap_verdict {
 	XLDRV_BLKMAP_BAD_RANGE,		/* beyond the end of the device */
 	XLDRV_BLKMAP_BAD_ALIGN,		/* not in logical blocks of the device */
 	XLDRV_BLKMAP_READONLY,		/* write to a mode=r device */
+	XLDRV_BLKMAP_BAD_GRANT,		/* indirect page not readable by grant */
 	XLDRV_BLKMAP_NR_VERDICTS,
 };
 

@@ -2,77 +2,152 @@
 /*
  * xldrv_blkmap: the data path.  One kernel thread per device consumes the
  * ring, copies write data in, submits bios, and, as bios complete, copies
- * read data out and answers.  Only the thread touches the ring and the
- * free list; bio completions hand requests back on the done list.
+ * read data out and answers.  Only the thread touches the ring, the free
+ * list, the page pool and the copy batch; bio completions hand requests
+ * back on the done list.
+ *
+ * Grant copies are batched: every write taken off the ring in one pass,
+ * and every read completed since the last pass, share one hypercall, and
+ * the responses of a pass share one notification.  That is what keeps
+ * grant copy ahead of blkback's persistent grants (docs/blkmap.md).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bio.h>
 #include <linux/ratelimit.h>
+#include <linux/vmalloc.h>
 #include <xen/events.h>
 #include <xen/page.h>
 
 #include "blkmap.h"
 
-int xldrv_blkmap_ring_alloc(struct xldrv_blkmap_dev *dev)
+/*
+ * Sized to the ring the frontend brought: one pending request per slot,
+ * and data pages for every slot's direct segments, within pool_pages but
+ * never fewer than the largest indirect request needs.
+ */
+int xldrv_blkmap_ring_alloc(struct xldrv_blkmap_dev *dev, unsigned int slots)
 {
-	unsigned int i, j;
+	unsigned int i, pages;
 
 	INIT_LIST_HEAD(&dev->free);
 	INIT_LIST_HEAD(&dev->done);
+	INIT_LIST_HEAD(&dev->batch);
 	spin_lock_init(&dev->done_lock);
-	for (i = 0; i < XLDRV_BLKMAP_RING_SIZE; i++) {
-		struct xldrv_blkmap_pending *p = &dev->pending[i];
+	dev->held = NULL;
+	dev->barrier_active = false;
+	dev->nr_copies = 0;
+	dev->inflight = 0;
+	dev->eoi_work = 0;
 
-		p->dev = dev;
-		for (j = 0; j < BLKIF_MAX_SEGMENTS_PER_REQUEST; j++) {
-			p->pages[j] = alloc_page(GFP_KERNEL);
-			if (!p->pages[j])
-				goto err_free_pages;
-		}
-		list_add_tail(&p->node, &dev->free);
+	dev->pending = kvcalloc(slots, sizeof(*dev->pending), GFP_KERNEL);
+	if (!dev->pending)
+		return -ENOMEM;
+	dev->nr_slots = slots;
+	for (i = 0; i < slots; i++) {
+		dev->pending[i].dev = dev;
+		list_add_tail(&dev->pending[i].node, &dev->free);
+	}
+
+	pages = min(slots * BLKIF_MAX_SEGMENTS_PER_REQUEST,
+		    xldrv_blkmap_pool_pages);
+	pages = max(pages, XLDRV_BLKMAP_MAX_SEGS);
+	dev->pool = kvcalloc(pages, sizeof(*dev->pool), GFP_KERNEL);
+	if (!dev->pool)
+		goto err_free;
+	while (dev->pool_size < pages) {
+		dev->pool[dev->pool_size] = alloc_page(GFP_KERNEL);
+		if (!dev->pool[dev->pool_size])
+			goto err_free;
+		dev->pool_free = ++dev->pool_size;
+	}
+
+	for (i = 0; i < XLDRV_BLKMAP_MAX_INDIRECT_PAGES; i++) {
+		dev->indirect_pages[i] = alloc_page(GFP_KERNEL);
+		if (!dev->indirect_pages[i])
+			goto err_free;
 	}
 	return 0;
 
-err_free_pages:
+err_free:
 	xldrv_blkmap_ring_free(dev);
 	return -ENOMEM;
 }
 
+/* Only once the thread is gone: every page is back in the pool then. */
 void xldrv_blkmap_ring_free(struct xldrv_blkmap_dev *dev)
 {
-	unsigned int i, j;
+	unsigned int i;
 
-	for (i = 0; i < XLDRV_BLKMAP_RING_SIZE; i++)
-		for (j = 0; j < BLKIF_MAX_SEGMENTS_PER_REQUEST; j++)
-			if (dev->pending[i].pages[j]) {
-				__free_page(dev->pending[i].pages[j]);
-				dev->pending[i].pages[j] = NULL;
-			}
+	for (i = 0; i < XLDRV_BLKMAP_MAX_INDIRECT_PAGES; i++) {
+		if (dev->indirect_pages[i])
+			__free_page(dev->indirect_pages[i]);
+		dev->indirect_pages[i] = NULL;
+	}
+	if (dev->pool) {
+		WARN_ON(dev->pool_free != dev->pool_size);
+		for (i = 0; i < dev->pool_free; i++)
+			__free_page(dev->pool[i]);
+		kvfree(dev->pool);
+	}
+	dev->pool = NULL;
+	dev->pool_size = dev->pool_free = 0;
+	kvfree(dev->pending);
+	dev->pending = NULL;
+	dev->nr_slots = 0;
 }
 
+/*
+ * The EOI waits for the thread (see xldrv_blkmap_eoi): until then Xen
+ * sends this device no further event, so a frontend that notifies in a
+ * loop cannot keep the driver domain in its interrupt handler.
+ */
 irqreturn_t xldrv_blkmap_interrupt(int irq, void *data)
 {
 	struct xldrv_blkmap_dev *dev = data;
 
+	atomic_set(&dev->eoi_pending, 1);
 	WRITE_ONCE(dev->kick, true);
 	wake_up(&dev->wq);
-	xen_irq_lateeoi(irq, 0);
 	return IRQ_HANDLED;
 }
 
-static void xldrv_blkmap_respond(struct xldrv_blkmap_dev *dev,
-				 const struct xldrv_blkmap_req *req, u8 op,
+/*
+ * Called once the ring has been looked at: an event that brought no
+ * request since the last EOI is spurious, and Xen delays the next one
+ * more each time in a row that happens.
+ */
+static void xldrv_blkmap_eoi(struct xldrv_blkmap_dev *dev)
+{
+	unsigned int flags = 0;
+
+	if (!atomic_xchg(&dev->eoi_pending, 0))
+		return;
+	if (!dev->eoi_work) {
+		flags = XEN_EOI_FLAG_SPURIOUS;
+		atomic64_inc(&dev->stats.spurious_events);
+	}
+	dev->eoi_work = 0;
+	xen_irq_lateeoi(dev->irq, flags);
+}
+
+/* Responses become visible to the frontend in xldrv_blkmap_push(). */
+static void xldrv_blkmap_respond(struct xldrv_blkmap_dev *dev, u64 id, u8 op,
 				 int status)
 {
 	struct blkif_response *rsp;
-	int notify;
 
 	rsp = RING_GET_RESPONSE(&dev->ring, dev->ring.rsp_prod_pvt);
-	rsp->id = req->id;
+	rsp->id = id;
 	rsp->operation = op;
 	rsp->status = status;
 	dev->ring.rsp_prod_pvt++;
+}
+
+static void xldrv_blkmap_push(struct xldrv_blkmap_dev *dev)
+{
+	int notify;
+
 	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&dev->ring, notify);
 	if (notify) {
 		atomic64_inc(&dev->stats.notifies);
@@ -80,46 +155,21 @@ static void xldrv_blkmap_respond(struct xldrv_blkmap_dev *dev,
 	}
 }
 
-/*
- * Copy between the client's granted pages and the request's own pages:
- * in for writes, out for reads.  A grant the client does not own, or one
- * it granted read-only for a read, fails that request only.
- */
-static int xldrv_blkmap_copy(struct xldrv_blkmap_pending *p, bool to_client)
+static void xldrv_blkmap_finish(struct xldrv_blkmap_pending *p)
 {
 	struct xldrv_blkmap_dev *dev = p->dev;
 	unsigned int i;
 
-	for (i = 0; i < p->req.nr_segs; i++) {
-		const struct xldrv_blkmap_seg *seg = &p->req.segs[i];
-		struct gnttab_copy *op = &p->copy[i];
-		struct gnttab_copy_ptr *guest, *mine;
-
-		memset(op, 0, sizeof(*op));
-		guest = to_client ? &op->dest : &op->source;
-		mine = to_client ? &op->source : &op->dest;
-		guest->u.ref = seg->gref;
-		guest->domid = dev->domid;
-		guest->offset = seg->first_sect << 9;
-		mine->u.gmfn = xen_page_to_gfn(p->pages[i]);
-		mine->domid = DOMID_SELF;
-		mine->offset = seg->first_sect << 9;
-		op->len = (seg->last_sect - seg->first_sect + 1) << 9;
-		op->flags = to_client ? GNTCOPY_dest_gref : GNTCOPY_source_gref;
-	}
-	gnttab_batch_copy(p->copy, p->req.nr_segs);
-	atomic64_add(p->req.nr_segs, &dev->stats.grant_copies);
-	for (i = 0; i < p->req.nr_segs; i++) {
-		if (p->copy[i].status != GNTST_okay) {
-			atomic64_inc(&dev->stats.grant_errors);
-			pr_warn_ratelimited("dom%u %s: grant copy of ref %u failed: %d\n",
-					    dev->domid, dev->xdev->nodename,
-					    p->req.segs[i].gref,
-					    p->copy[i].status);
-			return -EFAULT;
-		}
-	}
-	return 0;
+	if (p->req.op == BLKIF_OP_WRITE_BARRIER)
+		dev->barrier_active = false;
+	/* For an indirect request, its inner operation: what blkfront
+	 * (and blkback) check and send.
+	 */
+	xldrv_blkmap_respond(dev, p->req.id, p->req.op, p->status);
+	for (i = 0; i < p->req.nr_segs; i++)
+		dev->pool[dev->pool_free++] = p->pages[i];
+	list_add(&p->node, &dev->free);
+	dev->inflight--;
 }
 
 static void xldrv_blkmap_end_io(struct bio *bio)
@@ -145,12 +195,37 @@ static struct bio *xldrv_blkmap_bio(struct xldrv_blkmap_pending *p,
 				   blk_opf_t opf, unsigned int nr_vecs,
 				   sector_t sector)
 {
-	struct bio *bio = bio_alloc(p->dev->bdev, nr_vecs, opf, GFP_KERNEL);
+	struct bio *bio = bio_alloc(p->dev->bdev, nr_vecs, opf, GFP_NOIO);
 
 	bio->bi_iter.bi_sector = sector;
 	bio->bi_end_io = xldrv_blkmap_end_io;
 	bio->bi_private = p;
 	return bio;
+}
+
+static void xldrv_blkmap_submit_discard(struct xldrv_blkmap_pending *p)
+{
+	struct xldrv_blkmap_dev *dev = p->dev;
+	struct bio *bio = NULL;
+	int err;
+
+	atomic64_inc(&dev->stats.discards);
+	err = __blkdev_issue_discard(dev->bdev, p->req.sector, p->req.nr_sects,
+				     GFP_NOIO, &bio);
+	if (err || !bio) {
+		/* Nothing the device could discard is not an error. */
+		if (err) {
+			p->status = BLKIF_RSP_ERROR;
+			atomic64_inc(&dev->stats.io_errors);
+		}
+		xldrv_blkmap_finish(p);
+		return;
+	}
+	/* The bios are chained: the last one ends when all have. */
+	bio->bi_end_io = xldrv_blkmap_end_io;
+	bio->bi_private = p;
+	atomic_set(&p->bios, 1);
+	submit_bio(bio);
 }
 
 /*
@@ -174,7 +249,10 @@ static void xldrv_blkmap_submit(struct xldrv_blkmap_pending *p)
 	case BLKIF_OP_WRITE:
 		opf = REQ_OP_WRITE | REQ_SYNC;
 		break;
-	default: /* BLKIF_OP_FLUSH_DISKCACHE, with or without data */
+	case BLKIF_OP_DISCARD:
+		xldrv_blkmap_submit_discard(p);
+		return;
+	default: /* flush or barrier, with or without data */
 		opf = REQ_OP_WRITE | REQ_SYNC | REQ_PREFLUSH |
 		      (req->nr_segs ? REQ_FUA : 0);
 		atomic64_inc(&p->dev->stats.flushes);
@@ -192,7 +270,10 @@ static void xldrv_blkmap_submit(struct xldrv_blkmap_pending *p)
 			if (!bio || !bio_add_page(bio, p->pages[i], len,
 						  seg->first_sect << 9)) {
 				bio = xldrv_blkmap_bio(p, opf,
-						       req->nr_segs - i, sector);
+						       min_t(unsigned int,
+							     req->nr_segs - i,
+							     BIO_MAX_VECS),
+						       sector);
 				bio_list_add(&bios, bio);
 				bio_add_page(bio, p->pages[i], len,
 					     seg->first_sect << 9);
@@ -205,13 +286,78 @@ static void xldrv_blkmap_submit(struct xldrv_blkmap_pending *p)
 		submit_bio(bio);
 }
 
-static void xldrv_blkmap_finish(struct xldrv_blkmap_pending *p, u8 op)
+/*
+ * Hand the queued grant copies to Xen in one hypercall, then move each
+ * request on: a write to the disk, a read to its response.  A grant the
+ * client does not own, or one it granted read-only for a read, fails
+ * that request only.
+ */
+static void xldrv_blkmap_batch_flush(struct xldrv_blkmap_dev *dev)
 {
-	struct xldrv_blkmap_dev *dev = p->dev;
+	struct xldrv_blkmap_pending *p, *tmp;
+	unsigned int i;
 
-	xldrv_blkmap_respond(dev, &p->req, op, p->status);
-	list_add(&p->node, &dev->free);
-	dev->inflight--;
+	if (dev->nr_copies) {
+		gnttab_batch_copy(dev->copy, dev->nr_copies);
+		atomic64_add(dev->nr_copies, &dev->stats.grant_copies);
+		atomic64_inc(&dev->stats.grant_hypercalls);
+	}
+	list_for_each_entry_safe(p, tmp, &dev->batch, node) {
+		bool read = p->req.op == BLKIF_OP_READ;
+
+		list_del(&p->node);
+		for (i = 0; i < p->req.nr_segs; i++) {
+			const struct gnttab_copy *op = &dev->copy[p->copy_first + i];
+
+			if (op->status == GNTST_okay)
+				continue;
+			atomic64_inc(&dev->stats.grant_errors);
+			pr_warn_ratelimited("dom%u %s: grant copy of ref %u failed: %d\n",
+					    dev->domid, dev->xdev->nodename,
+					    p->req.segs[i].gref, op->status);
+			p->status = BLKIF_RSP_ERROR;
+			break;
+		}
+		if (p->status == BLKIF_RSP_OKAY)
+			atomic64_add(p->req.nr_sects << 9,
+				     read ? &dev->stats.read_bytes :
+					    &dev->stats.write_bytes);
+		if (read || p->status != BLKIF_RSP_OKAY)
+			xldrv_blkmap_finish(p);
+		else
+			xldrv_blkmap_submit(p);
+	}
+	dev->nr_copies = 0;
+}
+
+/* Queue the copies of @p's data: in for writes, out for reads. */
+static void xldrv_blkmap_batch_add(struct xldrv_blkmap_dev *dev,
+				   struct xldrv_blkmap_pending *p)
+{
+	bool to_client = p->req.op == BLKIF_OP_READ;
+	unsigned int i;
+
+	if (dev->nr_copies + p->req.nr_segs > XLDRV_BLKMAP_BATCH)
+		xldrv_blkmap_batch_flush(dev);
+	p->copy_first = dev->nr_copies;
+	for (i = 0; i < p->req.nr_segs; i++) {
+		const struct xldrv_blkmap_seg *seg = &p->req.segs[i];
+		struct gnttab_copy *op = &dev->copy[dev->nr_copies++];
+		struct gnttab_copy_ptr *guest, *mine;
+
+		memset(op, 0, sizeof(*op));
+		guest = to_client ? &op->dest : &op->source;
+		mine = to_client ? &op->source : &op->dest;
+		guest->u.ref = seg->gref;
+		guest->domid = dev->domid;
+		guest->offset = seg->first_sect << 9;
+		mine->u.gmfn = xen_page_to_gfn(p->pages[i]);
+		mine->domid = DOMID_SELF;
+		mine->offset = seg->first_sect << 9;
+		op->len = (seg->last_sect - seg->first_sect + 1) << 9;
+		op->flags = to_client ? GNTCOPY_dest_gref : GNTCOPY_source_gref;
+	}
+	list_add_tail(&p->node, &dev->batch);
 }
 
 static void xldrv_blkmap_reap(struct xldrv_blkmap_dev *dev)
@@ -225,16 +371,102 @@ static void xldrv_blkmap_reap(struct xldrv_blkmap_dev *dev)
 
 	list_for_each_entry_safe(p, tmp, &done, node) {
 		list_del(&p->node);
-		if (p->req.op == BLKIF_OP_READ && p->status == BLKIF_RSP_OKAY) {
-			if (xldrv_blkmap_copy(p, true))
-				p->status = BLKIF_RSP_ERROR;
-			else
-				atomic64_add(p->req.nr_sects << 9,
-					     &dev->stats.read_bytes);
-		}
-		xldrv_blkmap_finish(p, p->req.indirect ? BLKIF_OP_INDIRECT :
-							  p->req.op);
+		if (p->req.op == BLKIF_OP_READ && p->status == BLKIF_RSP_OKAY)
+			xldrv_blkmap_batch_add(dev, p);
+		else
+			xldrv_blkmap_finish(p);
 	}
+	xldrv_blkmap_batch_flush(dev);
+}
+
+/*
+ * An indirect request's segment lists live in pages the client granted:
+ * copy them into the mapper's own pages, then check them there, where
+ * the client cannot change them any more.
+ */
+static enum xldrv_blkmap_verdict
+xldrv_blkmap_read_indirect(struct xldrv_blkmap_dev *dev,
+			   struct xldrv_blkmap_req *req)
+{
+	struct gnttab_copy op[XLDRV_BLKMAP_MAX_INDIRECT_PAGES];
+	enum xldrv_blkmap_verdict v;
+	unsigned int i, first, n;
+
+	for (i = 0; i < req->nr_indirect_pages; i++) {
+		first = i * XLDRV_BLKMAP_SEGS_PER_INDIRECT_PAGE;
+		n = min(req->nr_segs - first,
+			XLDRV_BLKMAP_SEGS_PER_INDIRECT_PAGE);
+		memset(&op[i], 0, sizeof(op[i]));
+		op[i].source.u.ref = req->indirect_grefs[i];
+		op[i].source.domid = dev->domid;
+		op[i].dest.u.gmfn = xen_page_to_gfn(dev->indirect_pages[i]);
+		op[i].dest.domid = DOMID_SELF;
+		op[i].len = n * sizeof(struct blkif_request_segment);
+		op[i].flags = GNTCOPY_source_gref;
+	}
+	gnttab_batch_copy(op, req->nr_indirect_pages);
+	atomic64_add(req->nr_indirect_pages, &dev->stats.grant_copies);
+	atomic64_inc(&dev->stats.grant_hypercalls);
+
+	for (i = 0; i < req->nr_indirect_pages; i++) {
+		if (op[i].status != GNTST_okay) {
+			atomic64_inc(&dev->stats.grant_errors);
+			return XLDRV_BLKMAP_BAD_GRANT;
+		}
+		first = i * XLDRV_BLKMAP_SEGS_PER_INDIRECT_PAGE;
+		n = min(req->nr_segs - first,
+			XLDRV_BLKMAP_SEGS_PER_INDIRECT_PAGE);
+		v = xldrv_blkmap_parse_indirect(page_address(dev->indirect_pages[i]),
+						first, n, &dev->lim, req);
+		if (v)
+			return v;
+	}
+	atomic64_inc(&dev->stats.indirect);
+	return xldrv_blkmap_check_range(&dev->lim, req);
+}
+
+/*
+ * Start @p if it may start now: a barrier only once everything before it
+ * has completed, any request only when the pool has its pages.  False
+ * leaves @p to the caller to hold.
+ */
+static bool xldrv_blkmap_start(struct xldrv_blkmap_dev *dev,
+			       struct xldrv_blkmap_pending *p)
+{
+	unsigned int i;
+
+	if (p->req.op == BLKIF_OP_WRITE_BARRIER && dev->inflight)
+		return false;
+	if (p->req.nr_segs > dev->pool_free)
+		return false;
+
+	for (i = 0; i < p->req.nr_segs; i++)
+		p->pages[i] = dev->pool[--dev->pool_free];
+	dev->inflight++;
+	p->status = BLKIF_RSP_OKAY;
+
+	switch (p->req.op) {
+	case BLKIF_OP_READ:
+		xldrv_blkmap_submit(p);
+		break;
+	case BLKIF_OP_WRITE_BARRIER:
+		atomic64_inc(&dev->stats.barriers);
+		dev->barrier_active = true;
+		fallthrough;
+	case BLKIF_OP_WRITE:
+	case BLKIF_OP_FLUSH_DISKCACHE:
+		if (p->req.nr_segs) {
+			xldrv_blkmap_batch_add(dev, p);
+			break;
+		}
+		fallthrough;
+	default: /* no data: flush, barrier or discard */
+		/* After the writes taken before it, not ahead of them. */
+		xldrv_blkmap_batch_flush(dev);
+		xldrv_blkmap_submit(p);
+		break;
+	}
+	return true;
 }
 
 static void xldrv_blkmap_refuse(struct xldrv_blkmap_dev *dev,
@@ -246,13 +478,13 @@ static void xldrv_blkmap_refuse(struct xldrv_blkmap_dev *dev,
 	pr_info_ratelimited("dom%u %s: request %llu (op %u) refused: %s\n",
 			    dev->domid, dev->xdev->nodename, req->id,
 			    copy->operation, xldrv_blkmap_verdict_name[v]);
-	xldrv_blkmap_respond(dev, req, copy->operation,
-			     xldrv_blkmap_status(v));
+	xldrv_blkmap_respond(dev, req->id, req->op, xldrv_blkmap_status(v));
 }
 
 /*
  * Take what the frontend produced, as far as free request slots go: when
- * they run out, completions wake the thread, which comes back here.
+ * they run out, or a request must wait, completions wake the thread,
+ * which comes back here.
  */
 static void xldrv_blkmap_consume(struct xldrv_blkmap_dev *dev)
 {
@@ -261,6 +493,12 @@ static void xldrv_blkmap_consume(struct xldrv_blkmap_dev *dev)
 	struct xldrv_blkmap_pending *p;
 	enum xldrv_blkmap_verdict v;
 	RING_IDX rc, rp;
+
+	if (dev->held) {
+		if (dev->barrier_active || !xldrv_blkmap_start(dev, dev->held))
+			return;
+		dev->held = NULL;
+	}
 
 	rc = ring->req_cons;
 	rp = READ_ONCE(ring->sring->req_prod);
@@ -272,43 +510,47 @@ static void xldrv_blkmap_consume(struct xldrv_blkmap_dev *dev)
 		WRITE_ONCE(dev->broken, true);
 		return;
 	}
-	while (rc != rp && !list_empty(&dev->free)) {
+	while (rc != rp && !list_empty(&dev->free) && !dev->barrier_active) {
 		if (RING_REQUEST_CONS_OVERFLOW(ring, rc))
 			break;
 		p = list_first_entry(&dev->free, struct xldrv_blkmap_pending,
 				     node);
 		RING_COPY_REQUEST(ring, rc, &copy);
 		ring->req_cons = ++rc;
+		dev->eoi_work++;
 		atomic64_inc(&dev->stats.requests);
 
 		v = xldrv_blkmap_parse(&copy, &dev->lim, &p->req);
-		/* Not advertised yet: feature-max-indirect-segments is 0. */
 		if (!v && p->req.indirect)
-			v = XLDRV_BLKMAP_BAD_OP;
+			v = xldrv_blkmap_read_indirect(dev, &p->req);
 		if (v) {
 			xldrv_blkmap_refuse(dev, &copy, &p->req, v);
 			continue;
 		}
 		list_del(&p->node);
-		dev->inflight++;
-		p->status = BLKIF_RSP_OKAY;
-		if (p->req.op != BLKIF_OP_READ && p->req.nr_segs) {
-			if (xldrv_blkmap_copy(p, false)) {
-				p->status = BLKIF_RSP_ERROR;
-				xldrv_blkmap_finish(p, p->req.op);
-				continue;
-			}
-			atomic64_add(p->req.nr_sects << 9,
-				     &dev->stats.write_bytes);
+		if (!xldrv_blkmap_start(dev, p)) {
+			dev->held = p;
+			break;
 		}
-		xldrv_blkmap_submit(p);
 	}
+	xldrv_blkmap_batch_flush(dev);
+	xldrv_blkmap_eoi(dev);
+}
+
+/* What the thread does each time it wakes (and what the unit tests run). */
+static void xldrv_blkmap_pass(struct xldrv_blkmap_dev *dev)
+{
+	xldrv_blkmap_reap(dev);
+	if (!READ_ONCE(dev->broken))
+		xldrv_blkmap_consume(dev);
+	xldrv_blkmap_push(dev);
 }
 
 int xldrv_blkmap_ring_thread(void *data)
 {
 	struct xldrv_blkmap_dev *dev = data;
-	bool more = false, reported = false;
+	/* First look without waiting: the frontend may have started. */
+	bool more = true, reported = false;
 	int work;
 
 	while (!kthread_should_stop()) {
@@ -319,18 +561,20 @@ int xldrv_blkmap_ring_thread(void *data)
 		WRITE_ONCE(dev->kick, false);
 		more = false;
 		cond_resched();
-		xldrv_blkmap_reap(dev);
-		if (!READ_ONCE(dev->broken))
-			xldrv_blkmap_consume(dev);
+		xldrv_blkmap_pass(dev);
 		if (READ_ONCE(dev->broken)) {
 			/* Once: the device is closed, the domain carries on. */
 			if (!reported)
 				xenbus_dev_fatal(dev->xdev, -EPROTO,
 						 "bad ring indices from the frontend");
 			reported = true;
+			/* No more events from this frontend. */
+			if (atomic_xchg(&dev->eoi_pending, 0))
+				xen_irq_lateeoi(dev->irq, XEN_EOI_FLAG_SPURIOUS);
 			continue;
 		}
-		if (!list_empty(&dev->free)) {
+		if (!list_empty(&dev->free) && !dev->held &&
+		    !dev->barrier_active) {
 			/* Asks for a notification for what comes next. */
 			RING_FINAL_CHECK_FOR_REQUESTS(&dev->ring, work);
 			more = work;
@@ -340,6 +584,11 @@ int xldrv_blkmap_ring_thread(void *data)
 	while (dev->inflight) {
 		wait_event(dev->wq, !list_empty_careful(&dev->done));
 		xldrv_blkmap_reap(dev);
+	}
+	xldrv_blkmap_push(dev);
+	if (dev->held) {
+		list_add(&dev->held->node, &dev->free);
+		dev->held = NULL;
 	}
 	return 0;
 }

@@ -22,10 +22,35 @@ XLDRV_BLKMAP_STAT(requests);
 XLDRV_BLKMAP_STAT(read_bytes);
 XLDRV_BLKMAP_STAT(write_bytes);
 XLDRV_BLKMAP_STAT(flushes);
+XLDRV_BLKMAP_STAT(barriers);
+XLDRV_BLKMAP_STAT(discards);
+XLDRV_BLKMAP_STAT(indirect);
 XLDRV_BLKMAP_STAT(io_errors);
 XLDRV_BLKMAP_STAT(grant_errors);
 XLDRV_BLKMAP_STAT(grant_copies);
+XLDRV_BLKMAP_STAT(grant_hypercalls);
 XLDRV_BLKMAP_STAT(notifies);
+XLDRV_BLKMAP_STAT(spurious_events);
+
+static ssize_t inflight_show(struct device *d, struct device_attribute *attr,
+			     char *buf)
+{
+	struct xldrv_blkmap_dev *dev = dev_get_drvdata(d);
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(dev->inflight));
+}
+static DEVICE_ATTR_RO(inflight);
+
+/* What the frontend connected with: "<ring pages> <slots> <pool pages>". */
+static ssize_t ring_show(struct device *d, struct device_attribute *attr,
+			 char *buf)
+{
+	struct xldrv_blkmap_dev *dev = dev_get_drvdata(d);
+
+	return sysfs_emit(buf, "%u %u %u\n", READ_ONCE(dev->ring_pages),
+			  READ_ONCE(dev->nr_slots), READ_ONCE(dev->pool_size));
+}
+static DEVICE_ATTR_RO(ring);
 
 /* One line per reason a request was refused: "<count> <reason>". */
 static ssize_t refused_show(struct device *d, struct device_attribute *attr,
@@ -57,10 +82,17 @@ static struct attribute *xldrv_blkmap_attrs[] = {
 	&dev_attr_read_bytes.attr,
 	&dev_attr_write_bytes.attr,
 	&dev_attr_flushes.attr,
+	&dev_attr_barriers.attr,
+	&dev_attr_discards.attr,
+	&dev_attr_indirect.attr,
 	&dev_attr_io_errors.attr,
 	&dev_attr_grant_errors.attr,
 	&dev_attr_grant_copies.attr,
+	&dev_attr_grant_hypercalls.attr,
 	&dev_attr_notifies.attr,
+	&dev_attr_spurious_events.attr,
+	&dev_attr_inflight.attr,
+	&dev_attr_ring.attr,
 	&dev_attr_refused.attr,
 	&dev_attr_state.attr,
 	NULL

@@ -37,6 +37,8 @@ static void xldrv_blkmap_disconnect(struct xldrv_blkmap_dev *dev)
 		xenbus_unmap_ring_vfree(dev->xdev, dev->ring_va);
 		dev->ring_va = NULL;
 	}
+	xldrv_blkmap_ring_free(dev);
+	dev->ring_pages = 0;
 }
 
 static int xldrv_blkmap_publish(struct xldrv_blkmap_dev *dev)
@@ -64,6 +66,25 @@ again:
 	if (!err)
 		err = xenbus_printf(xbt, xdev->nodename, "feature-flush-cache",
 				    "%d", dev->lim.flush);
+	if (!err)
+		err = xenbus_printf(xbt, xdev->nodename, "feature-barrier",
+				    "%d", dev->lim.barrier);
+	if (!err)
+		err = xenbus_printf(xbt, xdev->nodename,
+				    "feature-max-indirect-segments", "%u",
+				    XLDRV_BLKMAP_MAX_INDIRECT_SEGS);
+	if (!err)
+		err = xenbus_printf(xbt, xdev->nodename, "feature-discard",
+				    "%d", dev->lim.discard);
+	if (!err && dev->lim.discard)
+		err = xenbus_printf(xbt, xdev->nodename, "discard-granularity",
+				    "%u", dev->discard_granularity);
+	if (!err && dev->lim.discard)
+		err = xenbus_printf(xbt, xdev->nodename, "discard-alignment",
+				    "%u", dev->discard_alignment);
+	if (!err && dev->lim.discard)
+		err = xenbus_printf(xbt, xdev->nodename, "discard-secure",
+				    "%d", dev->lim.secure_discard);
 	if (err) {
 		xenbus_transaction_end(xbt, 1);
 		return err;
@@ -74,20 +95,63 @@ again:
 	return err;
 }
 
+/* The frontend's ring-ref (one page) or ring-ref0..N-1 (2^order pages). */
+static int xldrv_blkmap_read_ring_refs(struct xldrv_blkmap_dev *dev,
+				       grant_ref_t *refs, unsigned int *nr)
+{
+	struct xenbus_device *xdev = dev->xdev;
+	unsigned int order, i;
+	char node[16];
+	int err;
+
+	order = xenbus_read_unsigned(xdev->otherend, "ring-page-order", 0);
+	if (order > xldrv_blkmap_max_ring_order) {
+		xenbus_dev_fatal(xdev, -EINVAL,
+				 "ring-page-order %u: at most %u is offered",
+				 order, xldrv_blkmap_max_ring_order);
+		return -EINVAL;
+	}
+	*nr = 1u << order;
+	if (!order) {
+		err = xenbus_scanf(XBT_NIL, xdev->otherend, "ring-ref", "%u",
+				   &refs[0]);
+		if (err != 1) {
+			xenbus_dev_fatal(xdev, err < 0 ? err : -EINVAL,
+					 "reading %s/ring-ref", xdev->otherend);
+			return err < 0 ? err : -EINVAL;
+		}
+		return 0;
+	}
+	for (i = 0; i < *nr; i++) {
+		snprintf(node, sizeof(node), "ring-ref%u", i);
+		err = xenbus_scanf(XBT_NIL, xdev->otherend, node, "%u",
+				   &refs[i]);
+		if (err != 1) {
+			xenbus_dev_fatal(xdev, err < 0 ? err : -EINVAL,
+					 "reading %s/%s", xdev->otherend, node);
+			return err < 0 ? err : -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int xldrv_blkmap_connect(struct xldrv_blkmap_dev *dev)
 {
 	struct xenbus_device *xdev = dev->xdev;
+	grant_ref_t refs[XENBUS_MAX_RING_GRANTS];
 	struct blkif_sring *sring;
-	grant_ref_t ring_ref;
-	unsigned int evtchn;
+	unsigned int evtchn, nr;
 	char *protocol;
 	int err;
 
-	err = xenbus_gather(XBT_NIL, xdev->otherend, "ring-ref", "%u",
-			    &ring_ref, "event-channel", "%u", &evtchn, NULL);
-	if (err) {
-		xenbus_dev_fatal(xdev, err,
-				 "reading %s/ring-ref and event-channel (multi-page rings are not offered)",
+	err = xldrv_blkmap_read_ring_refs(dev, refs, &nr);
+	if (err)
+		return err;
+	err = xenbus_scanf(XBT_NIL, xdev->otherend, "event-channel", "%u",
+			   &evtchn);
+	if (err != 1) {
+		err = err < 0 ? err : -EINVAL;
+		xenbus_dev_fatal(xdev, err, "reading %s/event-channel",
 				 xdev->otherend);
 		return err;
 	}
@@ -102,26 +166,36 @@ static int xldrv_blkmap_connect(struct xldrv_blkmap_dev *dev)
 	if (!IS_ERR(protocol))
 		kfree(protocol);
 
-	err = xenbus_map_ring_valloc(xdev, &ring_ref, 1, &dev->ring_va);
+	err = xenbus_map_ring_valloc(xdev, refs, nr, &dev->ring_va);
 	if (err) {
-		xenbus_dev_fatal(xdev, err, "mapping ring-ref %u", ring_ref);
+		xenbus_dev_fatal(xdev, err, "mapping the %u ring pages", nr);
 		return err;
 	}
 	sring = dev->ring_va;
-	BACK_RING_INIT(&dev->ring, sring, XEN_PAGE_SIZE);
+	BACK_RING_INIT(&dev->ring, sring, XEN_PAGE_SIZE * nr);
+	dev->ring_pages = nr;
 
+	err = xldrv_blkmap_ring_alloc(dev, RING_SIZE(&dev->ring));
+	if (err) {
+		xenbus_dev_fatal(xdev, err, "allocating for %u requests",
+				 RING_SIZE(&dev->ring));
+		goto err_unmap;
+	}
+
+	/* Before the bind: an event may come at once, and must stay seen. */
+	atomic_set(&dev->eoi_pending, 0);
+	dev->kick = false;
+	dev->broken = false;
 	err = bind_interdomain_evtchn_to_irqhandler_lateeoi(xdev, evtchn,
 							    xldrv_blkmap_interrupt,
 							    0, "xldrv-blkmap",
 							    dev);
 	if (err < 0) {
 		xenbus_dev_fatal(xdev, err, "binding event channel %u", evtchn);
-		goto err_unmap;
+		goto err_free_ring;
 	}
 	dev->irq = err;
 
-	dev->kick = false;
-	dev->broken = false;
 	dev->thread = kthread_run(xldrv_blkmap_ring_thread, dev,
 				  "xldrv-blkmap.%u.%s", dev->domid,
 				  strrchr(xdev->nodename, '/') + 1);
@@ -136,9 +210,12 @@ static int xldrv_blkmap_connect(struct xldrv_blkmap_dev *dev)
 err_unbind:
 	unbind_from_irqhandler(dev->irq, dev);
 	dev->irq = 0;
+err_free_ring:
+	xldrv_blkmap_ring_free(dev);
 err_unmap:
 	xenbus_unmap_ring_vfree(xdev, dev->ring_va);
 	dev->ring_va = NULL;
+	dev->ring_pages = 0;
 	return err;
 }
 
@@ -237,12 +314,21 @@ static int xldrv_blkmap_open(struct xldrv_blkmap_dev *dev)
 	if (IS_ERR(dev->bdev)) {
 		err = PTR_ERR(dev->bdev);
 		dev->bdev = NULL;
-		xenbus_dev_fatal(xdev, err, "opening %s", params);
+		xenbus_dev_fatal(xdev, err, err == -ENOTBLK ?
+				 "opening %s: not a block device (serve a file through a loop device)" :
+				 "opening %s", params);
 		goto out;
 	}
 	dev->lim.sectors = bdev_nr_sectors(dev->bdev);
 	dev->lim.lbs_sectors = bdev_logical_block_size(dev->bdev) >> 9;
 	dev->lim.flush = true;
+	dev->lim.barrier = true;
+	/* Discards only where the reused driver has them. */
+	if (!dev->lim.readonly && bdev_max_discard_sectors(dev->bdev)) {
+		dev->lim.discard = true;
+		dev->discard_granularity = bdev_discard_granularity(dev->bdev);
+		dev->discard_alignment = bdev_discard_alignment(dev->bdev);
+	}
 	pr_info("dom%u %s: serving %s (%llu sectors, %s)\n", dev->domid,
 		xdev->nodename, params, (unsigned long long)dev->lim.sectors,
 		dev->lim.readonly ? "read-only" : "read-write");
@@ -266,12 +352,16 @@ static int xldrv_blkmap_probe(struct xenbus_device *xdev,
 	init_waitqueue_head(&dev->wq);
 	dev_set_drvdata(&xdev->dev, dev);
 
-	err = xldrv_blkmap_ring_alloc(dev);
-	if (err)
-		goto err_free_dev;
 	err = xldrv_blkmap_open(dev);
 	if (err)
-		goto err_free_ring;
+		goto err_free_dev;
+	/* Read by the frontend before it makes its ring. */
+	err = xenbus_printf(XBT_NIL, xdev->nodename, "max-ring-page-order",
+			    "%u", xldrv_blkmap_max_ring_order);
+	if (err) {
+		xenbus_dev_fatal(xdev, err, "writing max-ring-page-order");
+		goto err_close;
+	}
 	err = xldrv_blkmap_sysfs_add(dev);
 	if (err)
 		goto err_close;
@@ -280,8 +370,6 @@ static int xldrv_blkmap_probe(struct xenbus_device *xdev,
 
 err_close:
 	blkdev_put(dev->bdev, dev->fmode);
-err_free_ring:
-	xldrv_blkmap_ring_free(dev);
 err_free_dev:
 	dev_set_drvdata(&xdev->dev, NULL);
 	kvfree(dev);
@@ -297,7 +385,6 @@ static void xldrv_blkmap_remove(struct xenbus_device *xdev)
 	xldrv_blkmap_disconnect(dev);
 	xldrv_blkmap_sysfs_del(dev);
 	blkdev_put(dev->bdev, dev->fmode);
-	xldrv_blkmap_ring_free(dev);
 	dev_set_drvdata(&xdev->dev, NULL);
 	kvfree(dev);
 }

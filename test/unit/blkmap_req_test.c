@@ -197,9 +197,13 @@ static void test_discard(void)
 	r.u.discard.sector_number = 1024;
 	r.u.discard.nr_sectors = 2048;
 	r.u.discard.flag = BLKIF_DISCARD_SECURE;
+	/* Not advertised: refused, never done as a plain discard. */
+	CHECK_EQ(parse(&r, &lim, &req), XLDRV_BLKMAP_BAD_OP);
+	r.u.discard.flag = 0;
 	CHECK_EQ(parse(&r, &lim, &req), XLDRV_BLKMAP_OK);
 	CHECK_EQ(req.nr_sects, 2048);
-	CHECK(!req.secure); /* not advertised: plain discard */
+	CHECK(!req.secure);
+	r.u.discard.flag = BLKIF_DISCARD_SECURE;
 	lim.secure_discard = true;
 	CHECK_EQ(parse(&r, &lim, &req), XLDRV_BLKMAP_OK);
 	CHECK(req.secure);

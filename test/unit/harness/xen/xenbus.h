@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Userspace stand-in for <xen/xenbus.h>: see kfake.h. */
+#include "kfake.h"
