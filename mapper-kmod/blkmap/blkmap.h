@@ -15,6 +15,7 @@
 #include <linux/blkdev.h>
 #include <linux/interrupt.h>
 #include <linux/kthread.h>
+#include <linux/mutex.h>
 #include <linux/wait.h>
 #include <xen/xenbus.h>
 #include <xen/grant_table.h>
@@ -72,7 +73,10 @@ struct xldrv_blkmap_dev {
 	struct xldrv_blkmap_limits lim;
 	unsigned int discard_granularity, discard_alignment;
 
-	/* Set while connected. */
+	/* Set while connected; ring_lock keeps sysfs readers off a ring
+	 * being mapped or unmapped.
+	 */
+	struct mutex ring_lock;
 	struct blkif_back_ring ring;
 	void *ring_va;
 	unsigned int ring_pages;

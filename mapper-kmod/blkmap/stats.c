@@ -52,6 +52,36 @@ static ssize_t ring_show(struct device *d, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(ring);
 
+/*
+ * The shared ring's indices, for someone debugging a stall.  Read
+ * without the thread's knowledge: a snapshot, good enough for that.
+ */
+static ssize_t ring_state_show(struct device *d,
+			       struct device_attribute *attr, char *buf)
+{
+	struct xldrv_blkmap_dev *dev = dev_get_drvdata(d);
+	struct blkif_sring *sring;
+	ssize_t len;
+
+	mutex_lock(&dev->ring_lock);
+	sring = dev->ring_va ? dev->ring.sring : NULL;
+	if (!sring) {
+		mutex_unlock(&dev->ring_lock);
+		return sysfs_emit(buf, "not connected\n");
+	}
+	len = sysfs_emit(buf,
+			  "req_prod=%u req_cons=%u req_event=%u rsp_prod=%u rsp_prod_pvt=%u rsp_event=%u eoi_pending=%d held=%d barrier=%d pool_free=%u\n",
+			  READ_ONCE(sring->req_prod), dev->ring.req_cons,
+			  READ_ONCE(sring->req_event),
+			  READ_ONCE(sring->rsp_prod), dev->ring.rsp_prod_pvt,
+			  READ_ONCE(sring->rsp_event),
+			  atomic_read(&dev->eoi_pending), !!dev->held,
+			  dev->barrier_active, dev->pool_free);
+	mutex_unlock(&dev->ring_lock);
+	return len;
+}
+static DEVICE_ATTR_RO(ring_state);
+
 /* One line per reason a request was refused: "<count> <reason>". */
 static ssize_t refused_show(struct device *d, struct device_attribute *attr,
 			    char *buf)
@@ -93,6 +123,7 @@ static struct attribute *xldrv_blkmap_attrs[] = {
 	&dev_attr_spurious_events.attr,
 	&dev_attr_inflight.attr,
 	&dev_attr_ring.attr,
+	&dev_attr_ring_state.attr,
 	&dev_attr_refused.attr,
 	&dev_attr_state.attr,
 	NULL

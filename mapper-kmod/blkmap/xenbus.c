@@ -33,12 +33,14 @@ static void xldrv_blkmap_disconnect(struct xldrv_blkmap_dev *dev)
 		unbind_from_irqhandler(dev->irq, dev);
 		dev->irq = 0;
 	}
+	mutex_lock(&dev->ring_lock);
 	if (dev->ring_va) {
 		xenbus_unmap_ring_vfree(dev->xdev, dev->ring_va);
 		dev->ring_va = NULL;
 	}
 	xldrv_blkmap_ring_free(dev);
 	dev->ring_pages = 0;
+	mutex_unlock(&dev->ring_lock);
 }
 
 static int xldrv_blkmap_publish(struct xldrv_blkmap_dev *dev)
@@ -166,16 +168,18 @@ static int xldrv_blkmap_connect(struct xldrv_blkmap_dev *dev)
 	if (!IS_ERR(protocol))
 		kfree(protocol);
 
+	mutex_lock(&dev->ring_lock);
 	err = xenbus_map_ring_valloc(xdev, refs, nr, &dev->ring_va);
 	if (err) {
+		mutex_unlock(&dev->ring_lock);
 		xenbus_dev_fatal(xdev, err, "mapping the %u ring pages", nr);
 		return err;
 	}
 	sring = dev->ring_va;
 	BACK_RING_INIT(&dev->ring, sring, XEN_PAGE_SIZE * nr);
 	dev->ring_pages = nr;
-
 	err = xldrv_blkmap_ring_alloc(dev, RING_SIZE(&dev->ring));
+	mutex_unlock(&dev->ring_lock);
 	if (err) {
 		xenbus_dev_fatal(xdev, err, "allocating for %u requests",
 				 RING_SIZE(&dev->ring));
@@ -213,9 +217,11 @@ err_unbind:
 err_free_ring:
 	xldrv_blkmap_ring_free(dev);
 err_unmap:
+	mutex_lock(&dev->ring_lock);
 	xenbus_unmap_ring_vfree(xdev, dev->ring_va);
 	dev->ring_va = NULL;
 	dev->ring_pages = 0;
+	mutex_unlock(&dev->ring_lock);
 	return err;
 }
 
@@ -350,6 +356,7 @@ static int xldrv_blkmap_probe(struct xenbus_device *xdev,
 	dev->domid = xdev->otherend_id;
 	dev->state = XenbusStateInitialising;
 	init_waitqueue_head(&dev->wq);
+	mutex_init(&dev->ring_lock);
 	dev_set_drvdata(&xdev->dev, dev);
 
 	err = xldrv_blkmap_open(dev);

@@ -116,6 +116,12 @@ typedef struct { int unused; } spinlock_t;
 #define spin_unlock_irq(l) ((void)(l))
 #define spin_lock_irqsave(l, f) ((void)(l), (f) = 0)
 #define spin_unlock_irqrestore(l, f) ((void)(l), (void)(f))
+struct mutex {
+	int held;
+};
+#define mutex_init(m) ((m)->held = 0)
+#define mutex_lock(m) ((m)->held++)
+#define mutex_unlock(m) ((m)->held--)
 typedef struct { int v; } atomic_t;
 typedef struct { long long v; } atomic64_t;
 #define atomic_set(a, x) ((a)->v = (x))
