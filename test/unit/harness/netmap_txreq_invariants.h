@@ -29,7 +29,8 @@ netmap_tx_frame(const union xldrv_netmap_tx_slot *slots, unsigned int avail,
 		do {
 			if (n >= avail)
 				return avail + 1;
-			more = slots[n++].extra.flags & XEN_NETIF_EXTRA_FLAG_MORE;
+			more = slots[n++].extra.flags &
+			       XEN_NETIF_EXTRA_FLAG_MORE;
 			++*extras;
 		} while (more);
 	}
@@ -116,8 +117,10 @@ netmap_tx_ok_invariants(const union xldrv_netmap_tx_slot *slots,
 			return "GSO without its extra";
 		if (!pkt->gso_size)
 			return "GSO size 0 accepted";
-		if (!(pkt->gso_type == XEN_NETIF_GSO_TYPE_TCPV4 && lim->gso_tcpv4) &&
-		    !(pkt->gso_type == XEN_NETIF_GSO_TYPE_TCPV6 && lim->gso_tcpv6))
+		if (!(pkt->gso_type == XEN_NETIF_GSO_TYPE_TCPV4 &&
+		      lim->gso_tcpv4) &&
+		    !(pkt->gso_type == XEN_NETIF_GSO_TYPE_TCPV6 &&
+		      lim->gso_tcpv6))
 			return "GSO type not offered accepted";
 	}
 	return NULL;
@@ -132,6 +135,7 @@ netmap_tx_invariants(const union xldrv_netmap_tx_slot *slots,
 {
 	unsigned int extras, span = netmap_tx_frame(slots, avail, &extras);
 	unsigned int i;
+	u32 rest = 0;
 
 	if ((unsigned int)v >= XLDRV_NETMAP_TX_NR_VERDICTS)
 		return "no such verdict";
@@ -158,11 +162,20 @@ netmap_tx_invariants(const union xldrv_netmap_tx_slot *slots,
 		    pkt->nr_frags != netmap_tx_max_slots(lim))
 			return "too many slots, but fewer than the limit";
 		if (v == XLDRV_NETMAP_TX_CROSS_PAGE) {
-			for (i = 0; i < pkt->nr_frags; i++)
+			for (i = 1; i < pkt->nr_frags; i++) {
+				rest += pkt->frags[i].size;
 				if (pkt->frags[i].offset + pkt->frags[i].size >
 				    XLDRV_NETMAP_GRANT_SIZE)
-					break;
-			if (i == pkt->nr_frags)
+					return NULL;
+			}
+			/* Only the first slot crosses: its own part, the
+			 * frame less the others, must be real too.
+			 */
+			if (rest > slots[0].req.size ||
+			    pkt->frags[0].size != slots[0].req.size - rest)
+				return "first slot judged by a size it has not";
+			if (pkt->frags[0].offset + pkt->frags[0].size <=
+			    XLDRV_NETMAP_GRANT_SIZE)
 				return "crosses a page, but no fragment does";
 		}
 		return NULL;
@@ -176,7 +189,8 @@ netmap_tx_invariants(const union xldrv_netmap_tx_slot *slots,
 		const struct xen_netif_tx_request *r =
 			netmap_tx_frag_slot(slots, pkt, i);
 
-		if (pkt->frags[i].id != r->id || pkt->frags[i].gref != r->gref ||
+		if (pkt->frags[i].id != r->id ||
+		    pkt->frags[i].gref != r->gref ||
 		    pkt->frags[i].offset != r->offset)
 			return "fragment not its slot's";
 		if (i && pkt->frags[i].size != r->size)
