@@ -107,6 +107,7 @@ irqreturn_t xldrv_blkmap_interrupt(int irq, void *data)
 	struct xldrv_blkmap_dev *dev = data;
 
 	atomic_set(&dev->eoi_pending, 1);
+	smp_wmb(); /* a thread that sees the kick sees the EOI to send */
 	WRITE_ONCE(dev->kick, true);
 	wake_up(&dev->wq);
 	return IRQ_HANDLED;
@@ -185,10 +186,14 @@ static void xldrv_blkmap_end_io(struct bio *bio)
 	bio_put(bio);
 	if (!atomic_dec_and_test(&p->bios))
 		return;
+	/*
+	 * Wake under the lock: once the thread can reap @p it may finish
+	 * and the device be freed, so nothing here may touch it after.
+	 */
 	spin_lock_irqsave(&dev->done_lock, flags);
 	list_add_tail(&p->node, &dev->done);
-	spin_unlock_irqrestore(&dev->done_lock, flags);
 	wake_up(&dev->wq);
+	spin_unlock_irqrestore(&dev->done_lock, flags);
 }
 
 static struct bio *xldrv_blkmap_bio(struct xldrv_blkmap_pending *p,
@@ -215,7 +220,8 @@ static void xldrv_blkmap_submit_discard(struct xldrv_blkmap_pending *p)
 	if (err || !bio) {
 		/* Nothing the device could discard is not an error. */
 		if (err) {
-			p->status = BLKIF_RSP_ERROR;
+			p->status = err == -EOPNOTSUPP ? BLKIF_RSP_EOPNOTSUPP :
+							 BLKIF_RSP_ERROR;
 			atomic64_inc(&dev->stats.io_errors);
 		}
 		xldrv_blkmap_finish(p);
@@ -541,6 +547,8 @@ static void xldrv_blkmap_consume(struct xldrv_blkmap_dev *dev)
 static void xldrv_blkmap_pass(struct xldrv_blkmap_dev *dev)
 {
 	xldrv_blkmap_reap(dev);
+	/* Answers first: consuming may wait for the disk's tags. */
+	xldrv_blkmap_push(dev);
 	if (!READ_ONCE(dev->broken))
 		xldrv_blkmap_consume(dev);
 	xldrv_blkmap_push(dev);
@@ -559,6 +567,7 @@ int xldrv_blkmap_ring_thread(void *data)
 					 !list_empty_careful(&dev->done) ||
 					 kthread_should_stop());
 		WRITE_ONCE(dev->kick, false);
+		smp_mb(); /* clear the kick before looking at the ring */
 		more = false;
 		cond_resched();
 		xldrv_blkmap_pass(dev);

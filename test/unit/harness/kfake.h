@@ -30,6 +30,8 @@
 #define virt_mb() __sync_synchronize()
 #define virt_rmb() __sync_synchronize()
 #define virt_wmb() __sync_synchronize()
+#define smp_mb() __sync_synchronize()
+#define smp_wmb() __sync_synchronize()
 #define min(a, b) ((a) < (b) ? (a) : (b))
 #define max(a, b) ((a) > (b) ? (a) : (b))
 #define min_t(t, a, b) ((t)(a) < (t)(b) ? (t)(a) : (t)(b))
