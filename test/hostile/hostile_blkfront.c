@@ -5,8 +5,9 @@
  * it connects to each of the client's vbds and sends what a malicious or
  * broken guest could: bad grant references, sectors past the end, too
  * many segments, segments outside their page, unknown operations, writes to
- * a read-only disk, a flood, and last, a producer index far ahead of what
- * the ring can hold.  Each case prints one line,
+ * a read-only disk, indirect requests with bad segment pages, an unasked-for
+ * secure discard, a storm of events with no requests, a flood, and last, a
+ * producer index far ahead of what the ring can hold.  Each case prints one line,
  *   xldrv-hostile: <vbd>: case <name>: status <s> (want <w>): PASS|FAIL
  * and the run ends with
  *   xldrv-hostile: <vbd>: done: <n> passed, <m> failed
@@ -34,6 +35,8 @@ struct xldrv_hostile {
 	int irq;
 	struct page *data;
 	grant_ref_t data_ref;
+	struct page *ind;		/* an indirect segment page */
+	grant_ref_t ind_ref;
 	u64 sectors;
 	bool readonly;
 	struct work_struct work;
@@ -102,6 +105,27 @@ static void xldrv_hostile_rw(struct blkif_request *req, u8 op, u64 id,
 	req->u.rw.seg[0].last_sect = 7;
 }
 
+/* An indirect request whose @n segments all read sectors 0-7 of the data page. */
+static void xldrv_hostile_indirect(struct xldrv_hostile *h,
+				   struct blkif_request *req, u8 op, u64 id,
+				   unsigned int n)
+{
+	struct blkif_request_segment *seg = page_address(h->ind);
+	unsigned int i;
+
+	for (i = 0; i < n && i < XEN_PAGE_SIZE / sizeof(*seg); i++) {
+		seg[i].gref = h->data_ref;
+		seg[i].first_sect = 0;
+		seg[i].last_sect = 7;
+	}
+	req->operation = BLKIF_OP_INDIRECT;
+	req->u.indirect.indirect_op = op;
+	req->u.indirect.id = id;
+	req->u.indirect.nr_segments = n;
+	req->u.indirect.sector_number = 0;
+	req->u.indirect.indirect_grefs[0] = h->ind_ref;
+}
+
 static void xldrv_hostile_check(struct xldrv_hostile *h, const char *name,
 				u64 id, int want)
 {
@@ -158,6 +182,51 @@ static void xldrv_hostile_run(struct work_struct *work)
 	xldrv_hostile_rw(req, BLKIF_OP_WRITE, ++id, 0, h->data_ref);
 	xldrv_hostile_check(h, h->readonly ? "write-read-only" : "good-write",
 			    id, h->readonly ? BLKIF_RSP_ERROR : BLKIF_RSP_OKAY);
+
+	req = xldrv_hostile_next(h);
+	xldrv_hostile_indirect(h, req, BLKIF_OP_READ, ++id, 2);
+	xldrv_hostile_check(h, "indirect-read", id, BLKIF_RSP_OKAY);
+
+	req = xldrv_hostile_next(h);
+	xldrv_hostile_indirect(h, req, BLKIF_OP_READ, ++id, 2);
+	req->u.indirect.indirect_grefs[0] = 0x7ffffff0;
+	xldrv_hostile_check(h, "indirect-bad-page-ref", id, BLKIF_RSP_ERROR);
+
+	req = xldrv_hostile_next(h);
+	xldrv_hostile_indirect(h, req, BLKIF_OP_READ, ++id, 4096);
+	xldrv_hostile_check(h, "indirect-too-many-segments", id,
+			    BLKIF_RSP_ERROR);
+
+	req = xldrv_hostile_next(h);
+	xldrv_hostile_indirect(h, req, BLKIF_OP_READ, ++id, 3);
+	((struct blkif_request_segment *)page_address(h->ind))[2].last_sect = 8;
+	xldrv_hostile_check(h, "indirect-segment-past-page", id,
+			    BLKIF_RSP_ERROR);
+
+	req = xldrv_hostile_next(h);
+	xldrv_hostile_indirect(h, req, BLKIF_OP_WRITE_BARRIER, ++id, 1);
+	xldrv_hostile_check(h, "indirect-barrier", id, BLKIF_RSP_EOPNOTSUPP);
+
+	req = xldrv_hostile_next(h);
+	xldrv_hostile_rw(req, BLKIF_OP_WRITE_BARRIER, ++id, 8, h->data_ref);
+	xldrv_hostile_check(h, h->readonly ? "barrier-read-only" : "barrier",
+			    id, h->readonly ? BLKIF_RSP_ERROR : BLKIF_RSP_OKAY);
+
+	req = xldrv_hostile_next(h);
+	req->operation = BLKIF_OP_DISCARD;
+	req->u.discard.id = ++id;
+	req->u.discard.sector_number = 0;
+	req->u.discard.nr_sectors = 8;
+	req->u.discard.flag = BLKIF_DISCARD_SECURE;
+	xldrv_hostile_check(h, "secure-discard-not-offered", id,
+			    BLKIF_RSP_EOPNOTSUPP);
+
+	/* Events with no request behind them: late EOIs slow them down. */
+	for (i = 0; i < 20000; i++)
+		notify_remote_via_irq(h->irq);
+	req = xldrv_hostile_next(h);
+	xldrv_hostile_rw(req, BLKIF_OP_READ, ++id, 0, h->data_ref);
+	xldrv_hostile_check(h, "read-after-event-storm", id, BLKIF_RSP_OKAY);
 
 	/* A flood: the ring full of valid reads, ten times over. */
 	for (n = 0; n < 10; n++) {
@@ -218,6 +287,16 @@ static int xldrv_hostile_setup(struct xldrv_hostile *h)
 	if (err < 0)
 		goto err_page;
 	h->data_ref = err;
+	h->ind = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!h->ind) {
+		err = -ENOMEM;
+		goto err_grant;
+	}
+	err = gnttab_grant_foreign_access(xdev->otherend_id,
+					  xen_page_to_gfn(h->ind), 1);
+	if (err < 0)
+		goto err_ind_page;
+	h->ind_ref = err;
 
 	err = xenbus_printf(XBT_NIL, xdev->nodename, "ring-ref", "%u",
 			    h->ring_ref);
@@ -228,9 +307,13 @@ static int xldrv_hostile_setup(struct xldrv_hostile *h)
 		err = xenbus_printf(XBT_NIL, xdev->nodename, "protocol", "%s",
 				    XEN_IO_PROTO_ABI_NATIVE);
 	if (err)
-		goto err_grant;
+		goto err_ind_grant;
 	return xenbus_switch_state(xdev, XenbusStateInitialised);
 
+err_ind_grant:
+	gnttab_end_foreign_access(h->ind_ref, NULL);
+err_ind_page:
+	__free_page(h->ind);
 err_grant:
 	gnttab_end_foreign_access(h->data_ref, NULL);
 err_page:

@@ -7,6 +7,8 @@
 # client2's writes fail and sda3 keeps the pattern written before boot.
 # (That blkmap itself refuses writes a frontend sends anyway is shown by
 # the unit tests and, with a hostile frontend, by blkmap-hostile.)
+# client2's blkfront brings a 4-page ring (max_ring_page_order=2), client's
+# the default single page: blkmap serves both sizes side by side.
 # lab-timeout: 540
 
 dom_create consolidated/dd.cfg
@@ -17,11 +19,17 @@ dom_start consolidated/client.cfg "ramdisk=\"$fio_img\"" memory=512 'vif=[]'
 dom_start consolidated/client2.cfg "ramdisk=\"$fio_img\"" memory=512 'vif=[]'
 dom_wait client
 dom_wait client2
+dom_exec client "modprobe xen-blkfront"
+dom_exec client2 "modprobe xen-blkfront max_ring_page_order=2"
 for c in client client2; do
-	dom_exec $c "modprobe xen-blkfront"
 	wait_dev $c /dev/xvda
 done
 wait_dev client2 /dev/xvdb
+rings=$(dom_exec dd "cd /sys/bus/xen-backend/devices &&
+	cat vbd-$(domid client)-51712/xldrv/ring vbd-$(domid client2)-51712/xldrv/ring")
+log "blkmap rings (pages slots pool-pages): client: $(echo "$rings" | head -n1), client2: $(echo "$rings" | tail -n1)"
+[ "$(echo "$rings" | cut -d' ' -f1 | tr '\n' ' ')" = "1 4 " ] ||
+	fail "blkmap rings are not 1 and 4 pages: $rings"
 
 # Distinct data on each partition, each found where it belongs.
 check_client_disk client /dev/xvda dd /dev/sda1
