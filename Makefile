@@ -12,7 +12,7 @@ ifneq ($(filter $(CONFIG_GOALS),$(or $(MAKECMDGOALS),all)),)
 include config.mk
 endif
 
-.PHONY: all modules userspace deps check unit fuzz lab demo images clean distclean help
+.PHONY: all modules userspace deps check unit fuzz lab demo bench images clean distclean help
 
 # Seconds per fuzz target: a short round inside `make check`, longer alone.
 FUZZ_SECONDS ?= 300
@@ -65,6 +65,14 @@ demo: deps
 	$(MAKE) all
 	test/lab/run --demo
 
+# Benchmarks, not tests (never part of `make check`): test/lab/bench/*.sh,
+# one boot each, BENCH lines on the output; BENCH=blk runs one.  See
+# docs/benchmarks.md (XLDRV_BENCH_* settings, e.g. a short smoke run).
+bench: deps
+	$(MAKE) all
+	XLDRV_LAB_CMD="make bench$(if $(BENCH), BENCH=$(BENCH))" \
+		test/lab/run --bench $(BENCH)
+
 clean:
 	@for d in $(KMOD_DIRS); do \
 		[ ! -f config.mk ] || $(MAKE) -C $$(sed -n 's/^KDIR = //p' config.mk) \
@@ -82,4 +90,5 @@ help:
 	@echo "make unit     userspace unit tests"
 	@echo "make fuzz     libFuzzer targets, FUZZ_SECONDS each (default 300)"
 	@echo "make lab SCENARIOS='dom0-boot ...'   some lab scenarios"
+	@echo "make bench [BENCH=blk]   lab benchmarks (docs/benchmarks.md); not in check"
 	@echo "make deps     install the Debian packages (tools/install-deps)"
