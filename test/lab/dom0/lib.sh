@@ -278,3 +278,71 @@ hotplug_ok() {
 	fail "$type hotplug script in $dd: status ${st:-missing after 90s}:" \
 		"$(xenstore-read "$be/hotplug-error" 2>/dev/null || true)"
 }
+
+# dom_spawn DOMAIN TAG COMMAND: start COMMAND with bash in DOMAIN in the
+# background and return at once; dom_reap collects it.  For load that must
+# run undisturbed: dom_exec polls xenstore from dom0 several times a second
+# while it waits, which costs CPU the lab's 2 emulated CPUs do not spare.
+# As with dom_exec, COMMAND must hold no backslash: xenstore-write takes
+# them as escapes.
+dom_spawn() {
+	local dom=$1 tag=$2
+	shift 2
+	dom_exec "$dom" "rm -f /tmp/$tag.rc /tmp/$tag.out
+cat >/tmp/$tag.sh <<'LAB_SPAWN_EOF'
+$*
+LAB_SPAWN_EOF
+(bash /tmp/$tag.sh >/tmp/$tag.out 2>&1; echo \$? >/tmp/$tag.rc) \
+	</dev/null >/dev/null 2>&1 &" >/dev/null
+}
+
+# dom_reap [-t SECONDS] DOMAIN TAG: wait (in the guest) for what dom_spawn
+# started as TAG to end; print its output and return its exit status.
+dom_reap() {
+	local limit=120
+	if [ "$1" = -t ]; then
+		limit=$2
+		shift 2
+	fi
+	dom_exec -t $((limit + 30)) "$1" "for i in \$(seq $((limit * 5))); do
+			[ -s /tmp/$2.rc ] && break; sleep 0.2; done
+		[ -s /tmp/$2.rc ] || { echo '$2: still running after ${limit}s'; exit 124; }
+		cat /tmp/$2.out; exit \$(cat /tmp/$2.rc)"
+}
+
+# kv_parse ARRAY TEXT: the KEY=VALUE words of TEXT into the associative
+# array ARRAY (declare -A it first), with no process forked: under TCG
+# every fork in dom0 is time taken from the domains being measured.
+kv_parse() {
+	local -n _kv=$1
+	local w
+	_kv=()
+	for w in $2; do
+		[[ $w != *=* ]] || _kv[${w%%=*}]=${w#*=}
+	done
+}
+
+# Benchmarks (test/lab/bench/*.sh, `make bench`) take their settings from
+# XLDRV_BENCH_* variables in the environment of test/lab/run, which writes
+# them to /lab/bench.env.  bench_param NAME DEFAULT prints
+# XLDRV_BENCH_NAME, or DEFAULT when it is unset or empty.
+bench_param() {
+	local v=
+	[ ! -f /lab/bench.env ] ||
+		v=$(. /lab/bench.env && eval "echo \"\${XLDRV_BENCH_$1:-}\"")
+	echo "${v:-$2}"
+}
+
+# bench_median: the median of the numbers on stdin, one a line (empty
+# when there are none).
+bench_median() {
+	sort -g | awk '{ v[NR] = $1 }
+		END {
+			if (NR == 0) exit
+			if (NR % 2)
+				m = v[(NR + 1) / 2]
+			else
+				m = (v[NR / 2] + v[NR / 2 + 1]) / 2
+			print m
+		}'
+}
