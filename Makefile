@@ -88,7 +88,7 @@ help:
 	@echo "make check    install deps, build, unit tests, all lab scenarios"
 	@echo "make demo     install deps, build, boot the lab and show it working"
 	@echo "make unit     userspace unit tests"
-	@echo "make fuzz     libFuzzer targets, FUZZ_SECONDS each (default 300)"
+	@echo "make fuzz     libFuzzer targets, FUZZ_SECONDS in all, split among them (default 300)"
 	@echo "make lab SCENARIOS='dom0-boot ...'   some lab scenarios"
 	@echo "make bench [BENCH=blk]   lab benchmarks (docs/benchmarks.md); not in check"
 	@echo "make deps     install the Debian packages (tools/install-deps)"
