@@ -284,16 +284,14 @@ hotplug_ok() {
 # run undisturbed: dom_exec polls xenstore from dom0 several times a second
 # while it waits, which costs CPU the lab's 2 emulated CPUs do not spare.
 # As with dom_exec, COMMAND must hold no backslash: xenstore-write takes
-# them as escapes.
+# them as escapes.  Nothing but COMMAND is executed: under TCG, every
+# exec in a guest takes a good part of a second.
 dom_spawn() {
 	local dom=$1 tag=$2
 	shift 2
-	dom_exec "$dom" "rm -f /tmp/$tag.rc /tmp/$tag.out
-cat >/tmp/$tag.sh <<'LAB_SPAWN_EOF'
-$*
-LAB_SPAWN_EOF
-(bash /tmp/$tag.sh >/tmp/$tag.out 2>&1; echo \$? >/tmp/$tag.rc) \
-	</dev/null >/dev/null 2>&1 &" >/dev/null
+	dom_exec "$dom" ": >/tmp/$tag.rc; : >/tmp/$tag.out
+{ ( $*
+) >/tmp/$tag.out 2>&1; echo \$? >/tmp/$tag.rc; } </dev/null >/dev/null 2>&1 &" >/dev/null
 }
 
 # dom_reap [-t SECONDS] DOMAIN TAG: wait (in the guest) for what dom_spawn
@@ -304,10 +302,11 @@ dom_reap() {
 		limit=$2
 		shift 2
 	fi
-	dom_exec -t $((limit + 30)) "$1" "for i in \$(seq $((limit * 5))); do
+	dom_exec -t $((limit + 30)) "$1" "for ((i = 0; i < $((limit * 5)); i++)); do
 			[ -s /tmp/$2.rc ] && break; sleep 0.2; done
 		[ -s /tmp/$2.rc ] || { echo '$2: still running after ${limit}s'; exit 124; }
-		cat /tmp/$2.out; exit \$(cat /tmp/$2.rc)"
+		while IFS= read -r l || [ -n \"\$l\" ]; do echo \"\$l\"; done </tmp/$2.out
+		read -r rc </tmp/$2.rc; exit \$rc"
 }
 
 # kv_parse ARRAY TEXT: the KEY=VALUE words of TEXT into the associative
