@@ -12,6 +12,8 @@
  *
  * InitWait: device open, features published, waiting for the ring.
  * Connected: ring mapped, thread running.  Closing/Closed: ring gone.
+ * The frontend's directory gone (Unknown): the device is unregistered, and
+ * if the toolstack took it offline our directory is removed as well.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -260,6 +262,15 @@ static void xldrv_blkmap_set_state(struct xldrv_blkmap_dev *dev,
 	}
 }
 
+static void xldrv_blkmap_remove_backend_dir(struct xenbus_device *xdev)
+{
+	int err = xenbus_rm(XBT_NIL, xdev->nodename, "");
+
+	if (err && err != -ENOENT)
+		pr_warn("%s: removing the backend directory: %d\n",
+			xdev->nodename, err);
+}
+
 static void xldrv_blkmap_frontend_changed(struct xenbus_device *xdev,
 					  enum xenbus_state frontend)
 {
@@ -281,10 +292,18 @@ static void xldrv_blkmap_frontend_changed(struct xenbus_device *xdev,
 		break;
 	case XenbusStateClosed:
 		xldrv_blkmap_set_state(dev, XenbusStateClosed);
-		if (xenbus_dev_is_online(xdev))
-			break;
-		fallthrough;
+		break;
 	case XenbusStateUnknown:
+		/*
+		 * The frontend's directory is gone.  On a detach the toolstack
+		 * (online=0) removes it only once it has seen us Closed, and
+		 * then waits for our directory to go as well: with no `xl devd`
+		 * in this domain nobody else removes it.  Earlier, while libxl
+		 * may still be reading our state, would fail its detach.
+		 */
+		xldrv_blkmap_set_state(dev, XenbusStateClosed);
+		if (!xenbus_dev_is_online(xdev))
+			xldrv_blkmap_remove_backend_dir(xdev);
 		device_unregister(&xdev->dev);
 		break;
 	default:

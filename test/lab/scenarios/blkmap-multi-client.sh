@@ -67,3 +67,23 @@ log "client2: writes to the read-only xvdb fail; blkmap serves sda3 read-only"
 dom_exec client2 "dd if=/dev/xvdb bs=1M count=4 iflag=direct status=none | sha256sum" |
 	grep -q "$(pattern_sha)" || fail "client2 cannot read sda3's pattern through xvdb"
 check_pattern dd /dev/sda3
+
+# Detach and attach again with plain xl, as a user would: no `xl devd` in
+# dd, so blkmap itself removes its backend directory once libxl has seen
+# it Closed and removed the frontend's (xl block-detach waits for that).
+ro_dev=vbd-$(domid client2)-51728
+timeout 60 xl block-detach client2 xvdb ||
+	fail "xl block-detach client2 xvdb failed (or hung) with blkmap as backend"
+xenstore-exists "$ro_be" && fail "$ro_be is still there after block-detach"
+dom_exec dd "[ ! -e /sys/bus/xen-backend/devices/$ro_dev ]" ||
+	fail "dd: $ro_dev is still registered after block-detach"
+dom_exec client2 "for i in \$(seq 100); do [ -b /dev/xvdb ] || exit 0; sleep 0.1; done; exit 1" ||
+	fail "client2: xvdb is still there after block-detach"
+log "xl block-detach client2 xvdb: backend directory and device gone"
+timeout 60 xl block-attach client2 \
+	"backend=dd,vdev=xvdb,format=raw,access=ro,backendtype=phy,target=/dev/sda3" ||
+	fail "xl block-attach client2 xvdb failed after a detach"
+wait_dev client2 /dev/xvdb
+dom_exec client2 "dd if=/dev/xvdb bs=1M count=4 iflag=direct status=none | sha256sum" |
+	grep -q "$(pattern_sha)" || fail "client2 cannot read sda3's pattern after re-attach"
+log "xl block-attach client2 xvdb again: served, sda3's pattern read back"
