@@ -20,6 +20,9 @@ DD_IP=192.0.2.2
 CLIENT_IP=192.0.2.11
 CLIENT2_IP=192.0.2.12
 NETMASK=24
+# The clients' MACs, as in their configs (xen-configs/consolidated).
+CLIENT_MAC=00:16:3e:58:00:11
+CLIENT2_MAC=00:16:3e:58:00:12
 
 log() {
 	echo "XLDRV-LAB: $*"
