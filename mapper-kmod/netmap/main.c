@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xldrv_netmap: the network mapper of xldrv, loaded in a driver domain in
+ * place of xen-netback and a bridge.  See netmap.h.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <xen/xen.h>
+#include <xen/page.h>
+
+#include "netmap.h"
+
+unsigned int xldrv_netmap_rx_queue_len = 512;
+module_param_named(rx_queue_len, xldrv_netmap_rx_queue_len, uint, 0644);
+MODULE_PARM_DESC(rx_queue_len,
+		 "Frames queued for a client that has not posted buffers, at most (default 512)");
+
+static int __init xldrv_netmap_init(void)
+{
+	int err;
+
+	BUILD_BUG_ON(XLDRV_NETMAP_GRANT_SIZE != XEN_PAGE_SIZE);
+	if (!xen_domain())
+		return -ENODEV;
+	err = xldrv_netmap_port_init();
+	if (err)
+		return err;
+	err = xldrv_netmap_xenbus_init();
+	if (err)
+		xldrv_netmap_port_exit();
+	return err;
+}
+
+static void __exit xldrv_netmap_exit(void)
+{
+	xldrv_netmap_xenbus_exit();
+	xldrv_netmap_port_exit();
+}
+
+module_init(xldrv_netmap_init);
+module_exit(xldrv_netmap_exit);
+MODULE_DESCRIPTION("xldrv network mapper: shares a NIC among clients over netif rings");
+MODULE_LICENSE("GPL");
+MODULE_ALIAS("xen-backend:vif");

@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xldrv_netmap: ports, the physical interfaces vifs are attached to, and
+ * the switch between them.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/etherdevice.h>
+#include <linux/if_arp.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+
+#include "netmap.h"
+
+/* Ports and their vif lists change under this; frames go by RCU. */
+static DEFINE_MUTEX(xldrv_netmap_lock);
+static LIST_HEAD(xldrv_netmap_ports);
+
+/* The connected vif with @mac on @port, or NULL.  Under rcu_read_lock(). */
+static struct xldrv_netmap_vif *
+xldrv_netmap_lookup(struct xldrv_netmap_port *port, const u8 *mac)
+{
+	struct xldrv_netmap_vif *vif;
+
+	list_for_each_entry_rcu(vif, &port->vifs, port_node)
+		if (ether_addr_equal(vif->pol.mac, mac))
+			return vif;
+	return NULL;
+}
+
+/* Every connected vif of @port but @except gets a copy.  Under RCU. */
+static void xldrv_netmap_flood(struct xldrv_netmap_port *port,
+			       struct xldrv_netmap_vif *except,
+			       struct sk_buff *skb)
+{
+	struct xldrv_netmap_vif *vif;
+	struct sk_buff *copy;
+
+	list_for_each_entry_rcu(vif, &port->vifs, port_node) {
+		if (vif == except)
+			continue;
+		copy = skb_clone(skb, GFP_ATOMIC);
+		if (!copy) {
+			atomic64_inc(&vif->stats.other_dropped[XLDRV_NETMAP_DROP_NOMEM]);
+			continue;
+		}
+		xldrv_netmap_deliver(vif, copy);
+	}
+}
+
+static rx_handler_result_t xldrv_netmap_handle_frame(struct sk_buff **pskb)
+{
+	struct sk_buff *skb = *pskb;
+	struct xldrv_netmap_port *port;
+	struct xldrv_netmap_vif *vif;
+	const u8 *dst;
+
+	if (unlikely(skb->pkt_type == PACKET_LOOPBACK))
+		return RX_HANDLER_PASS;
+	port = rcu_dereference(skb->dev->rx_handler_data);
+	dst = eth_hdr(skb)->h_dest;
+	if (is_multicast_ether_addr(dst)) {
+		xldrv_netmap_flood(port, NULL, skb);
+		return RX_HANDLER_PASS;
+	}
+	vif = xldrv_netmap_lookup(port, dst);
+	if (!vif)
+		return RX_HANDLER_PASS;
+	skb = skb_share_check(skb, GFP_ATOMIC);
+	if (skb)
+		xldrv_netmap_deliver(vif, skb);
+	return RX_HANDLER_CONSUMED;
+}
+
+/*
+ * A frame from @from, checked, with skb->data at its Ethernet header:
+ * to the client it is addressed to, or every client and the NIC, or the
+ * NIC.  Consumes @skb.
+ */
+void xldrv_netmap_switch(struct xldrv_netmap_vif *from, struct sk_buff *skb)
+{
+	struct xldrv_netmap_port *port = from->port;
+	const u8 *dst = skb->data;
+	struct xldrv_netmap_vif *to;
+	struct net_device *nic;
+
+	rcu_read_lock();
+	if (is_multicast_ether_addr(dst)) {
+		xldrv_netmap_flood(port, from, skb);
+	} else {
+		to = xldrv_netmap_lookup(port, dst);
+		if (to == from) {
+			atomic64_inc(&from->stats.other_dropped[XLDRV_NETMAP_DROP_HAIRPIN]);
+			kfree_skb(skb);
+			goto out;
+		}
+		if (to) {
+			xldrv_netmap_deliver(to, skb);
+			goto out;
+		}
+	}
+	nic = rcu_dereference(port->nic);
+	if (!nic) {
+		atomic64_inc(&from->stats.other_dropped[XLDRV_NETMAP_DROP_NO_NIC]);
+		kfree_skb(skb);
+		goto out;
+	}
+	/* A client's GSO size is its own business, unless it hits the wire. */
+	if (skb_is_gso(skb) &&
+	    !skb_gso_validate_network_len(skb, READ_ONCE(nic->mtu))) {
+		atomic64_inc(&from->stats.other_dropped[XLDRV_NETMAP_DROP_OFFLOAD]);
+		kfree_skb(skb);
+		goto out;
+	}
+	skb->dev = nic;
+	dev_queue_xmit(skb);
+out:
+	rcu_read_unlock();
+}
+
+/*
+ * Take the NIC for the mapper: its rx_handler, every multicast, and up.
+ * It cannot be a bridge's or a bond's port at the same time.
+ */
+static int xldrv_netmap_port_open(struct xldrv_netmap_port *port)
+{
+	struct net_device *nic;
+	int err;
+
+	rtnl_lock();
+	nic = __dev_get_by_name(&init_net, port->name);
+	if (!nic) {
+		err = -ENODEV;
+		goto out_unlock;
+	}
+	if (nic->type != ARPHRD_ETHER || nic->addr_len != ETH_ALEN ||
+	    (nic->flags & IFF_LOOPBACK)) {
+		err = -EPROTOTYPE;
+		goto out_unlock;
+	}
+	err = netdev_rx_handler_register(nic, xldrv_netmap_handle_frame, port);
+	if (err)
+		goto out_unlock;
+	err = dev_set_allmulti(nic, 1);
+	if (err)
+		goto err_unregister;
+	if (!(nic->flags & IFF_UP)) {
+		err = dev_change_flags(nic, nic->flags | IFF_UP, NULL);
+		if (err)
+			goto err_allmulti;
+		pr_info("%s: brought up for its clients\n", port->name);
+	}
+	dev_hold(nic);
+	rcu_assign_pointer(port->nic, nic);
+	rtnl_unlock();
+	return 0;
+
+err_allmulti:
+	dev_set_allmulti(nic, -1);
+err_unregister:
+	netdev_rx_handler_unregister(nic);
+out_unlock:
+	rtnl_unlock();
+	return err;
+}
+
+/* Under RTNL. */
+static void xldrv_netmap_port_release_nic(struct xldrv_netmap_port *port)
+{
+	struct net_device *nic = rtnl_dereference(port->nic);
+
+	if (!nic)
+		return;
+	netdev_rx_handler_unregister(nic);
+	dev_set_allmulti(nic, -1);
+	RCU_INIT_POINTER(port->nic, NULL);
+	synchronize_net();
+	dev_put(nic);
+}
+
+/*
+ * The port for interface @name, opened on first use.  Errors: -ENODEV
+ * (no such interface), -EPROTOTYPE (not Ethernet), -EBUSY (another
+ * rx_handler, a bridge or a bond, has it).
+ */
+int xldrv_netmap_port_get(const char *name, struct xldrv_netmap_port **out)
+{
+	struct xldrv_netmap_port *port;
+	int err;
+
+	if (!*name || strlen(name) >= IFNAMSIZ)
+		return -EINVAL;
+	mutex_lock(&xldrv_netmap_lock);
+	list_for_each_entry(port, &xldrv_netmap_ports, node) {
+		if (!strcmp(port->name, name) &&
+		    rcu_access_pointer(port->nic)) {
+			port->users++;
+			*out = port;
+			err = 0;
+			goto out;
+		}
+	}
+	port = kzalloc(sizeof(*port), GFP_KERNEL);
+	if (!port) {
+		err = -ENOMEM;
+		goto out;
+	}
+	strscpy(port->name, name, sizeof(port->name));
+	INIT_LIST_HEAD(&port->vifs);
+	err = xldrv_netmap_port_open(port);
+	if (err) {
+		kfree(port);
+		goto out;
+	}
+	port->users = 1;
+	list_add(&port->node, &xldrv_netmap_ports);
+	*out = port;
+out:
+	mutex_unlock(&xldrv_netmap_lock);
+	return err;
+}
+
+void xldrv_netmap_port_put(struct xldrv_netmap_port *port)
+{
+	mutex_lock(&xldrv_netmap_lock);
+	if (--port->users) {
+		mutex_unlock(&xldrv_netmap_lock);
+		return;
+	}
+	list_del(&port->node);
+	rtnl_lock();
+	xldrv_netmap_port_release_nic(port);
+	rtnl_unlock();
+	mutex_unlock(&xldrv_netmap_lock);
+	kfree(port);
+}
+
+/* The vif starts getting frames; its MAC joins the NIC's filter. */
+int xldrv_netmap_port_attach(struct xldrv_netmap_vif *vif)
+{
+	struct xldrv_netmap_port *port = vif->port;
+	struct net_device *nic;
+	int err = 0;
+
+	mutex_lock(&xldrv_netmap_lock);
+	rtnl_lock();
+	nic = rtnl_dereference(port->nic);
+	if (!nic) {
+		err = -ENODEV;
+		goto out;
+	}
+	if (xldrv_netmap_lookup(port, vif->pol.mac)) {
+		err = -EADDRINUSE;
+		goto out;
+	}
+	/* A client with the NIC's own MAC would take the domain's frames. */
+	if (ether_addr_equal(nic->dev_addr, vif->pol.mac)) {
+		err = -EADDRINUSE;
+		goto out;
+	}
+	err = dev_uc_add(nic, vif->pol.mac);
+	if (err)
+		goto out;
+	vif->uc_added = true;
+	list_add_tail_rcu(&vif->port_node, &port->vifs);
+	vif->on_port = true;
+out:
+	rtnl_unlock();
+	mutex_unlock(&xldrv_netmap_lock);
+	return err;
+}
+
+/* No frame reaches the vif once this returns. */
+void xldrv_netmap_port_detach(struct xldrv_netmap_vif *vif)
+{
+	struct xldrv_netmap_port *port = vif->port;
+	struct net_device *nic;
+
+	mutex_lock(&xldrv_netmap_lock);
+	rtnl_lock();
+	if (vif->on_port) {
+		list_del_rcu(&vif->port_node);
+		vif->on_port = false;
+	}
+	nic = rtnl_dereference(port->nic);
+	if (vif->uc_added && nic)
+		dev_uc_del(nic, vif->pol.mac);
+	vif->uc_added = false;
+	rtnl_unlock();
+	mutex_unlock(&xldrv_netmap_lock);
+	synchronize_net();
+}
+
+/*
+ * The NIC is going away (its driver unbound, say): let go of it, or its
+ * unregistration waits for us forever.  Its vifs stay, with nowhere to
+ * send; a new probe names a new port.
+ */
+static int xldrv_netmap_netdev_event(struct notifier_block *nb,
+				     unsigned long event, void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct xldrv_netmap_port *port;
+
+	if (event != NETDEV_UNREGISTER ||
+	    dev->rx_handler != xldrv_netmap_handle_frame)
+		return NOTIFY_DONE;
+	port = rtnl_dereference(dev->rx_handler_data);
+	pr_warn("%s: unregistered under its clients; they are cut off\n",
+		port->name);
+	xldrv_netmap_port_release_nic(port);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block xldrv_netmap_notifier = {
+	.notifier_call = xldrv_netmap_netdev_event,
+};
+
+int xldrv_netmap_port_init(void)
+{
+	return register_netdevice_notifier(&xldrv_netmap_notifier);
+}
+
+void xldrv_netmap_port_exit(void)
+{
+	unregister_netdevice_notifier(&xldrv_netmap_notifier);
+}

@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xldrv_netmap: the xenbus side.  The toolstack writes a vif backend
+ * directory for us in this (driver) domain: `mac` is the client's
+ * identity, `bridge` names the physical interface to attach to (there is
+ * no bridge: the key keeps xl's vif syntax), `ip` the addresses the client
+ * may use.  No hotplug script runs; the mapper attaches the vif itself and
+ * says so in `hotplug-status`, as vif-bridge would.
+ *
+ * Backend states, and the only moves set_backend_state() makes:
+ *
+ *   Initialising -> InitWait -> Connected -> Closing -> Closed
+ *                      ^                                  |
+ *                      +----------------------------------+
+ *
+ * InitWait: identity read, port open, features published.  Connected:
+ * rings mapped, thread running, frames switched.  Closing/Closed: off the
+ * port, rings gone.  The frontend's directory gone (Unknown): the device
+ * is unregistered, and if the toolstack took it offline our directory is
+ * removed as well (what libxl waits for; no `xl devd` here does it).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/etherdevice.h>
+#include <linux/inet.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <xen/events.h>
+#include <xen/xen.h>
+
+#include "netmap.h"
+
+static void xldrv_netmap_disconnect(struct xldrv_netmap_vif *vif)
+{
+	if (vif->on_port || vif->uc_added)
+		xldrv_netmap_port_detach(vif);
+	if (vif->thread) {
+		kthread_stop(vif->thread);
+		vif->thread = NULL;
+	}
+	if (vif->irq) {
+		unbind_from_irqhandler(vif->irq, vif);
+		vif->irq = 0;
+	}
+	skb_queue_purge(&vif->rxq);
+	if (vif->tx_va) {
+		xenbus_unmap_ring_vfree(vif->xdev, vif->tx_va);
+		vif->tx_va = NULL;
+	}
+	if (vif->rx_va) {
+		xenbus_unmap_ring_vfree(vif->xdev, vif->rx_va);
+		vif->rx_va = NULL;
+	}
+}
+
+static bool xldrv_netmap_fe_flag(struct xldrv_netmap_vif *vif,
+				 const char *node, bool def)
+{
+	return xenbus_read_unsigned(vif->xdev->otherend, node, def);
+}
+
+static int xldrv_netmap_connect(struct xldrv_netmap_vif *vif)
+{
+	struct xenbus_device *xdev = vif->xdev;
+	unsigned int tx_ref, rx_ref, evtchn;
+	int err;
+
+	if (xenbus_read_unsigned(xdev->otherend, "multi-queue-num-queues",
+				 1) != 1) {
+		xenbus_dev_fatal(xdev, -EINVAL,
+				 "multi-queue-num-queues: one queue is offered");
+		return -EINVAL;
+	}
+	err = xenbus_gather(XBT_NIL, xdev->otherend,
+			    "tx-ring-ref", "%u", &tx_ref,
+			    "rx-ring-ref", "%u", &rx_ref,
+			    "event-channel", "%u", &evtchn, NULL);
+	if (err) {
+		xenbus_dev_fatal(xdev, err,
+				 "reading %s/{tx,rx}-ring-ref, event-channel",
+				 xdev->otherend);
+		return err;
+	}
+	if (!xldrv_netmap_fe_flag(vif, "request-rx-copy", false)) {
+		xenbus_dev_fatal(xdev, -EOPNOTSUPP,
+				 "request-rx-copy: only rx copy is served");
+		return -EOPNOTSUPP;
+	}
+	if (!xldrv_netmap_fe_flag(vif, "feature-rx-notify", false)) {
+		xenbus_dev_fatal(xdev, -EOPNOTSUPP,
+				 "feature-rx-notify: the frontend must have it");
+		return -EOPNOTSUPP;
+	}
+	vif->fe.sg = xldrv_netmap_fe_flag(vif, "feature-sg", false);
+	vif->fe.gso_tcpv4 = xldrv_netmap_fe_flag(vif, "feature-gso-tcpv4",
+						 false);
+	vif->fe.gso_tcpv6 = xldrv_netmap_fe_flag(vif, "feature-gso-tcpv6",
+						 false);
+	vif->fe.csum = !xldrv_netmap_fe_flag(vif, "feature-no-csum-offload",
+					     false);
+	vif->fe.ipv6_csum = xldrv_netmap_fe_flag(vif,
+						 "feature-ipv6-csum-offload",
+						 false);
+	vif->tx_lim = (struct xldrv_netmap_tx_limits){
+		.gso_tcpv4 = true,
+		.gso_tcpv6 = true,
+	};
+
+	err = xenbus_map_ring_valloc(xdev, &tx_ref, 1, &vif->tx_va);
+	if (err) {
+		xenbus_dev_fatal(xdev, err, "mapping the tx ring");
+		return err;
+	}
+	BACK_RING_INIT(&vif->tx, (struct xen_netif_tx_sring *)vif->tx_va,
+		       XEN_PAGE_SIZE);
+	err = xenbus_map_ring_valloc(xdev, &rx_ref, 1, &vif->rx_va);
+	if (err) {
+		xenbus_dev_fatal(xdev, err, "mapping the rx ring");
+		goto err_unmap_tx;
+	}
+	BACK_RING_INIT(&vif->rx, (struct xen_netif_rx_sring *)vif->rx_va,
+		       XEN_PAGE_SIZE);
+	vif->rx_seen = vif->rx.sring->req_prod;
+
+	vif->flags = 0;
+	vif->broken = false;
+	vif->pkt_open = false;
+	err = bind_interdomain_evtchn_to_irqhandler_lateeoi(xdev, evtchn,
+							    xldrv_netmap_interrupt,
+							    0, "xldrv-netmap",
+							    vif);
+	if (err < 0) {
+		xenbus_dev_fatal(xdev, err, "binding event channel %u", evtchn);
+		goto err_unmap_rx;
+	}
+	vif->irq = err;
+
+	vif->thread = kthread_run(xldrv_netmap_thread, vif,
+				  "xldrv-netmap.%u.%s", vif->domid,
+				  strrchr(xdev->nodename, '/') + 1);
+	if (IS_ERR(vif->thread)) {
+		err = PTR_ERR(vif->thread);
+		vif->thread = NULL;
+		xenbus_dev_fatal(xdev, err, "starting the vif thread");
+		goto err_unbind;
+	}
+	err = xldrv_netmap_port_attach(vif);
+	if (err) {
+		xenbus_dev_fatal(xdev, err, err == -EADDRINUSE ?
+				 "mac %pM is taken on %s" :
+				 "attaching to %s", vif->pol.mac,
+				 vif->port->name);
+		goto err_stop;
+	}
+	/* Frames the frontend queued before we looked. */
+	xldrv_netmap_kick(vif);
+	pr_info("dom%u %s: connected to %s as %pM (sg %d, gso %d/%d, csum %d)\n",
+		vif->domid, xdev->nodename, vif->port->name, vif->pol.mac,
+		vif->fe.sg, vif->fe.gso_tcpv4, vif->fe.gso_tcpv6, vif->fe.csum);
+	return 0;
+
+err_stop:
+	kthread_stop(vif->thread);
+	vif->thread = NULL;
+err_unbind:
+	unbind_from_irqhandler(vif->irq, vif);
+	vif->irq = 0;
+err_unmap_rx:
+	xenbus_unmap_ring_vfree(xdev, vif->rx_va);
+	vif->rx_va = NULL;
+err_unmap_tx:
+	xenbus_unmap_ring_vfree(xdev, vif->tx_va);
+	vif->tx_va = NULL;
+	return err;
+}
+
+/* Move to @target along the diagram above, one legal step at a time. */
+static void xldrv_netmap_set_state(struct xldrv_netmap_vif *vif,
+				   enum xenbus_state target)
+{
+	while (vif->state != target) {
+		enum xenbus_state next;
+
+		switch (vif->state) {
+		case XenbusStateInitWait:
+			next = target == XenbusStateConnected ?
+				XenbusStateConnected : XenbusStateClosing;
+			if (next == XenbusStateConnected &&
+			    xldrv_netmap_connect(vif))
+				return;
+			break;
+		case XenbusStateConnected:
+			next = XenbusStateClosing;
+			xldrv_netmap_disconnect(vif);
+			break;
+		case XenbusStateClosing:
+			next = XenbusStateClosed;
+			break;
+		case XenbusStateClosed:
+		default:
+			next = XenbusStateInitWait;
+			break;
+		}
+		xenbus_switch_state(vif->xdev, next);
+		vif->state = next;
+	}
+}
+
+static void xldrv_netmap_remove_backend_dir(struct xenbus_device *xdev)
+{
+	int err = xenbus_rm(XBT_NIL, xdev->nodename, "");
+
+	if (err && err != -ENOENT)
+		pr_warn("%s: removing the backend directory: %d\n",
+			xdev->nodename, err);
+}
+
+static void xldrv_netmap_frontend_changed(struct xenbus_device *xdev,
+					  enum xenbus_state frontend)
+{
+	struct xldrv_netmap_vif *vif = dev_get_drvdata(&xdev->dev);
+
+	switch (frontend) {
+	case XenbusStateInitialising:
+		if (vif->state == XenbusStateClosed)
+			xldrv_netmap_set_state(vif, XenbusStateInitWait);
+		break;
+	case XenbusStateInitialised:
+		break;
+	case XenbusStateConnected:
+		if (vif->state != XenbusStateConnected)
+			xldrv_netmap_set_state(vif, XenbusStateConnected);
+		break;
+	case XenbusStateClosing:
+		xldrv_netmap_set_state(vif, XenbusStateClosing);
+		break;
+	case XenbusStateClosed:
+		xldrv_netmap_set_state(vif, XenbusStateClosed);
+		break;
+	case XenbusStateUnknown:
+		xldrv_netmap_set_state(vif, XenbusStateClosed);
+		if (!xenbus_dev_is_online(xdev))
+			xldrv_netmap_remove_backend_dir(xdev);
+		device_unregister(&xdev->dev);
+		break;
+	default:
+		xenbus_dev_fatal(xdev, -EINVAL, "frontend in state %d",
+				 frontend);
+		break;
+	}
+}
+
+/* xl's ip= value: addresses separated by spaces, IPv4 or IPv6. */
+static int xldrv_netmap_parse_ips(struct xldrv_netmap_vif *vif,
+				  const char *list)
+{
+	struct xldrv_netmap_policy *pol = &vif->pol;
+	const char *p = list, *end;
+
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			return 0;
+		end = strchrnul(p, ' ');
+		if (memchr(p, ':', end - p)) {
+			if (pol->nr_ip6 == XLDRV_NETMAP_MAX_IP6 ||
+			    !in6_pton(p, end - p, pol->ip6[pol->nr_ip6], -1,
+				      NULL))
+				goto bad;
+			pol->nr_ip6++;
+		} else {
+			if (pol->nr_ip4 == XLDRV_NETMAP_MAX_IP4 ||
+			    !in4_pton(p, end - p, pol->ip4[pol->nr_ip4], -1,
+				      NULL))
+				goto bad;
+			pol->nr_ip4++;
+		}
+		p = end;
+	}
+bad:
+	xenbus_dev_fatal(vif->xdev, -EINVAL,
+			 "ip: '%.*s' is not an address, or one more than %u IPv4 / %u IPv6",
+			 (int)(end - p), p, XLDRV_NETMAP_MAX_IP4,
+			 XLDRV_NETMAP_MAX_IP6);
+	return -EINVAL;
+}
+
+/* Identity and port, from what the toolstack wrote. */
+static int xldrv_netmap_read_config(struct xldrv_netmap_vif *vif)
+{
+	struct xenbus_device *xdev = vif->xdev;
+	char *mac, *nic, *ips;
+	int err;
+
+	mac = xenbus_read(XBT_NIL, xdev->nodename, "mac", NULL);
+	if (IS_ERR(mac)) {
+		xenbus_dev_fatal(xdev, PTR_ERR(mac), "reading mac");
+		return PTR_ERR(mac);
+	}
+	err = mac_pton(mac, vif->pol.mac) && strlen(mac) == 17 &&
+	      is_valid_ether_addr(vif->pol.mac) ? 0 : -EINVAL;
+	if (err)
+		xenbus_dev_fatal(xdev, err, "mac %s: not a unicast MAC", mac);
+	kfree(mac);
+	if (err)
+		return err;
+
+	ips = xenbus_read(XBT_NIL, xdev->nodename, "ip", NULL);
+	if (!IS_ERR(ips)) {
+		err = xldrv_netmap_parse_ips(vif, ips);
+		kfree(ips);
+		if (err)
+			return err;
+	}
+
+	nic = xenbus_read(XBT_NIL, xdev->nodename, "bridge", NULL);
+	if (IS_ERR(nic)) {
+		xenbus_dev_fatal(xdev, PTR_ERR(nic),
+				 "reading bridge (bridge= names the interface to attach to)");
+		return PTR_ERR(nic);
+	}
+	err = xldrv_netmap_port_get(nic, &vif->port);
+	if (err)
+		xenbus_dev_fatal(xdev, err, "bridge=%s: %s", nic,
+				 err == -ENODEV ? "no such interface here" :
+				 err == -EBUSY ? "in a bridge or bond: the mapper needs it to itself" :
+				 err == -EPROTOTYPE ? "not an Ethernet interface" :
+				 "cannot attach");
+	kfree(nic);
+	return err;
+}
+
+static int xldrv_netmap_publish(struct xldrv_netmap_vif *vif)
+{
+	static const char *const on[] = {
+		"feature-sg", "feature-gso-tcpv4", "feature-gso-tcpv6",
+		"feature-ipv6-csum-offload", "feature-rx-copy",
+	};
+	struct xenbus_device *xdev = vif->xdev;
+	struct xenbus_transaction xbt;
+	unsigned int i;
+	int err;
+
+again:
+	err = xenbus_transaction_start(&xbt);
+	if (err)
+		return err;
+	for (i = 0; !err && i < ARRAY_SIZE(on); i++)
+		err = xenbus_printf(xbt, xdev->nodename, on[i], "%d", 1);
+	if (!err)
+		err = xenbus_printf(xbt, xdev->nodename, "feature-rx-flip",
+				    "%d", 0);
+	/* What vif-bridge writes once the vif is plugged in. */
+	if (!err)
+		err = xenbus_printf(xbt, xdev->nodename, "hotplug-status",
+				    "connected");
+	if (err) {
+		xenbus_transaction_end(xbt, 1);
+		return err;
+	}
+	err = xenbus_transaction_end(xbt, 0);
+	if (err == -EAGAIN)
+		goto again;
+	return err;
+}
+
+static int xldrv_netmap_probe(struct xenbus_device *xdev,
+			      const struct xenbus_device_id *id)
+{
+	struct xldrv_netmap_vif *vif;
+	int err;
+
+	vif = kvzalloc(sizeof(*vif), GFP_KERNEL);
+	if (!vif)
+		return -ENOMEM;
+	vif->xdev = xdev;
+	vif->domid = xdev->otherend_id;
+	vif->state = XenbusStateInitialising;
+	init_waitqueue_head(&vif->wq);
+	skb_queue_head_init(&vif->rxq);
+	INIT_LIST_HEAD(&vif->port_node);
+	dev_set_drvdata(&xdev->dev, vif);
+
+	err = xldrv_netmap_read_config(vif);
+	if (err)
+		goto err_free_vif;
+	err = xldrv_netmap_publish(vif);
+	if (err) {
+		xenbus_dev_fatal(xdev, err, "publishing features");
+		goto err_put_port;
+	}
+	err = xldrv_netmap_sysfs_add(vif);
+	if (err)
+		goto err_put_port;
+	xldrv_netmap_set_state(vif, XenbusStateInitWait);
+	return 0;
+
+err_put_port:
+	xldrv_netmap_port_put(vif->port);
+err_free_vif:
+	dev_set_drvdata(&xdev->dev, NULL);
+	kvfree(vif);
+	return err;
+}
+
+static void xldrv_netmap_remove(struct xenbus_device *xdev)
+{
+	struct xldrv_netmap_vif *vif = dev_get_drvdata(&xdev->dev);
+
+	if (!vif)
+		return;
+	xldrv_netmap_disconnect(vif);
+	xldrv_netmap_sysfs_del(vif);
+	xldrv_netmap_port_put(vif->port);
+	dev_set_drvdata(&xdev->dev, NULL);
+	kvfree(vif);
+}
+
+static const struct xenbus_device_id xldrv_netmap_ids[] = {
+	{ "vif" },
+	{ "" }
+};
+
+static struct xenbus_driver xldrv_netmap_driver = {
+	.ids = xldrv_netmap_ids,
+	.probe = xldrv_netmap_probe,
+	.remove = xldrv_netmap_remove,
+	.otherend_changed = xldrv_netmap_frontend_changed,
+};
+
+int xldrv_netmap_xenbus_init(void)
+{
+	return xenbus_register_backend(&xldrv_netmap_driver);
+}
+
+void xldrv_netmap_xenbus_exit(void)
+{
+	xenbus_unregister_driver(&xldrv_netmap_driver);
+}
