@@ -173,7 +173,7 @@ peer_setup() {
 	ip -n peer link set "$dev" name eth0
 	ip -n peer link set lo up
 	ip -n peer link set eth0 up
-	ip -n peer addr add "$PEER_IP/$NETMASK" dev eth0
+	ip -n peer addr add "$PEER_IP/$NETMASK" brd + dev eth0
 	log "peer: eth0 ($dev) $PEER_IP in netns peer"
 }
 

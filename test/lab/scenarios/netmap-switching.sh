@@ -1,0 +1,91 @@
+# SPDX-License-Identifier: GPL-2.0
+# netmap-switching: two clients on one xldrv_netmap port (the driver
+# domain's eth0) reach each other and the outside peer.  Client-to-client
+# frames are switched inside the mapper: an iperf3 stream between the two
+# leaves no trace on the wire (the peer's byte counters barely move).
+# Broadcast and multicast reach both: ARP (each client and the peer find
+# the others), a broadcast ping and an all-hosts (224.0.0.1) ping from the
+# peer answered by both clients, and an all-nodes (ff02::1) ping from
+# client answered by client2 and the peer.
+#
+#   client  ---netif---+
+#                      +-- dd: xldrv_netmap -- eth0 --[QEMU hub]-- peer
+#   client2 ---netif---+      (switch)
+# lab-timeout: 480
+
+peer_setup
+dom_create consolidated/dd.cfg
+dd_devices dd nic
+dom_exec dd "insmod /lab/modules/xldrv_netmap.ko"
+dom_start consolidated/client.cfg 'disk=[]' \
+	"vif=[\"backend=dd,bridge=eth0,mac=$CLIENT_MAC,ip=$CLIENT_IP\"]"
+dom_start consolidated/client2.cfg 'disk=[]' \
+	"vif=[\"backend=dd,bridge=eth0,mac=$CLIENT2_MAC,ip=$CLIENT2_IP\"]"
+dom_wait client
+dom_wait client2
+dom_exec client "client-net $CLIENT_IP/$NETMASK"
+dom_exec client2 "client-net $CLIENT2_IP/$NETMASK"
+for c in client client2; do
+	dom_exec $c "sysctl -qw net.ipv4.icmp_echo_ignore_broadcasts=0"
+	dom_exec -t 60 $c "for i in \$(seq 30); do
+		ping -c 1 -W 1 $PEER_IP >/dev/null && exit 0; done; exit 1" ||
+		fail "$c cannot reach the peer through netmap"
+done
+log "both clients reach the peer"
+
+dom_exec client "ping -c 3 -W 5 $CLIENT2_IP" >/dev/null ||
+	fail "client cannot ping client2"
+dom_exec client2 "ping -c 3 -W 5 $CLIENT_IP" >/dev/null ||
+	fail "client2 cannot ping client"
+log "client <-> client2: ping"
+
+# Switched inside: a stream between the clients does not reach the wire.
+peer_rx() { peer cat /sys/class/net/eth0/statistics/rx_bytes; }
+before=$(peer_rx)
+dom_exec client2 "iperf3 -s -D -1 --logfile /tmp/iperf.log"
+sleep 0.5
+out=$(dom_exec -t 60 client "iperf3 -c $CLIENT2_IP -t 3 -f m | tail -n 4") ||
+	fail "client -> client2 iperf3 failed: $out"
+after=$(peer_rx)
+moved=$(echo "$out" | awk '/sender/ { v = $5; u = $6 } END {
+	if (u == "MBytes") v *= 1048576; else if (u == "GBytes") v *= 1073741824;
+	else if (u == "KBytes") v *= 1024; printf "%d", v }')
+log "client -> client2: $(echo "$out" | awk '/receiver/ { print $7, $8 }')," \
+	"$moved bytes; the peer received $((after - before)) bytes meanwhile"
+[ "$moved" -gt 4000000 ] || fail "client -> client2 moved only $moved bytes"
+[ $((after - before)) -lt $((moved / 20)) ] ||
+	fail "client -> client2 traffic reached the wire ($((after - before)) bytes at the peer)"
+
+# Broadcast and multicast from outside reach both clients.
+peer ip neigh flush dev eth0
+out=$(peer ping -c 3 -W 2 192.0.2.255 2>&1) || true
+for ip in $CLIENT_IP $CLIENT2_IP; do
+	echo "$out" | grep -q "from $ip:" ||
+		fail "broadcast ping from the peer: no answer from $ip: $out"
+done
+log "peer's broadcast ping answered by both clients"
+out=$(peer ping -c 3 -W 2 224.0.0.1 2>&1) || true
+for ip in $CLIENT_IP $CLIENT2_IP; do
+	echo "$out" | grep -q "from $ip:" ||
+		fail "all-hosts ping from the peer: no answer from $ip: $out"
+done
+log "peer's ping to 224.0.0.1 answered by both clients"
+
+# IPv6 multicast from a client: client2 and the peer answer.
+ll() { echo "fe80::$1"; }
+out=$(dom_exec client "ping -6 -c 3 -W 2 ff02::1%eth0" 2>&1) || true
+c2ll=$(dom_exec client2 "ip -6 -o addr show dev eth0 scope link" |
+	awk '{ print $4 }' | cut -d/ -f1)
+peerll=$(peer ip -6 -o addr show dev eth0 scope link | awk '{ print $4 }' | cut -d/ -f1)
+for a in "$c2ll" "$peerll"; do
+	[ -n "$a" ] || fail "no IPv6 link-local address: client2 '$c2ll', peer '$peerll'"
+	echo "$out" | grep -q "from $a" ||
+		fail "client's ping to ff02::1: no answer from $a: $out"
+done
+log "client's ping to ff02::1 answered by client2 and the peer"
+
+for c in client client2; do
+	drops=$(dom_exec dd "cat /sys/bus/xen-backend/devices/vif-$(domid $c)-0/xldrv/drops" |
+		awk '$1 != 0')
+	log "$c's vif drops: ${drops:-none}"
+done
