@@ -12,8 +12,9 @@
  *
  * InitWait: device open, features published, waiting for the ring.
  * Connected: ring mapped, thread running.  Closing/Closed: ring gone.
- * The frontend's directory gone (Unknown): the device is unregistered, and
- * if the toolstack took it offline our directory is removed as well.
+ * Closed with online=0 (a detach): our directory is removed, as `xl devd`
+ * would, and the xenbus core unregisters the device.  The frontend's
+ * directory gone (Unknown): the device is unregistered.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -292,15 +293,17 @@ static void xldrv_blkmap_frontend_changed(struct xenbus_device *xdev,
 		break;
 	case XenbusStateClosed:
 		xldrv_blkmap_set_state(dev, XenbusStateClosed);
+		/*
+		 * A detach (online=0): libxl waits for our directory to go
+		 * before it removes the frontend's; `xl devd` would remove it
+		 * here, and there is none.  The xenbus core then unregisters
+		 * the device.
+		 */
+		if (!xenbus_dev_is_online(xdev))
+			xldrv_blkmap_remove_backend_dir(xdev);
 		break;
 	case XenbusStateUnknown:
-		/*
-		 * The frontend's directory is gone.  On a detach the toolstack
-		 * (online=0) removes it only once it has seen us Closed, and
-		 * then waits for our directory to go as well: with no `xl devd`
-		 * in this domain nobody else removes it.  Earlier, while libxl
-		 * may still be reading our state, would fail its detach.
-		 */
+		/* The frontend's directory is gone: its domain is, too. */
 		xldrv_blkmap_set_state(dev, XenbusStateClosed);
 		if (!xenbus_dev_is_online(xdev))
 			xldrv_blkmap_remove_backend_dir(xdev);

@@ -15,9 +15,10 @@
  *
  * InitWait: identity read, port open, features published.  Connected:
  * rings mapped, thread running, frames switched.  Closing/Closed: off the
- * port, rings gone.  The frontend's directory gone (Unknown): the device
- * is unregistered, and if the toolstack took it offline our directory is
- * removed as well (what libxl waits for; no `xl devd` here does it).
+ * port, rings gone.  Closed with online=0 (a detach): our directory is
+ * removed (libxl waits for that; no `xl devd` here does it) and the xenbus
+ * core unregisters the device.  The frontend's directory gone (Unknown):
+ * the device is unregistered.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -237,6 +238,14 @@ static void xldrv_netmap_frontend_changed(struct xenbus_device *xdev,
 		break;
 	case XenbusStateClosed:
 		xldrv_netmap_set_state(vif, XenbusStateClosed);
+		/*
+		 * A detach (online=0): libxl waits for our directory to go
+		 * before it removes the frontend's; `xl devd` would remove it
+		 * here, and there is none.  The xenbus core then unregisters
+		 * the device.
+		 */
+		if (!xenbus_dev_is_online(xdev))
+			xldrv_netmap_remove_backend_dir(xdev);
 		break;
 	case XenbusStateUnknown:
 		xldrv_netmap_set_state(vif, XenbusStateClosed);
