@@ -17,6 +17,7 @@
 #include <linux/kthread.h>
 #include <linux/mutex.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <xen/xenbus.h>
 #include <xen/grant_table.h>
 #include <xen/interface/io/blkif.h>
@@ -65,6 +66,7 @@ struct xldrv_blkmap_stats {
 
 struct xldrv_blkmap_dev {
 	struct xenbus_device *xdev;
+	struct delayed_work rm_work;	/* our directory, after a detach */
 	domid_t domid;			/* the client */
 	enum xenbus_state state;	/* the backend's, as last set */
 

@@ -272,6 +272,26 @@ static void xldrv_blkmap_remove_backend_dir(struct xenbus_device *xdev)
 			xdev->nodename, err);
 }
 
+/*
+ * On a detach libxl waits first to read the backend state Closed, then for
+ * our directory to go.  Gone before that read, it fails the detach ("state
+ * removed"); `xl devd` has a hotplug script's run in between.  Two seconds
+ * is far more than dom0 takes to read a node, even under emulation.
+ */
+#define XLDRV_BLKMAP_RM_DELAY (2 * HZ)
+
+static void xldrv_blkmap_rm_work(struct work_struct *work)
+{
+	struct xldrv_blkmap_dev *dev = container_of(to_delayed_work(work),
+					     struct xldrv_blkmap_dev, rm_work);
+	struct xenbus_device *xdev = dev->xdev;
+
+	/* Still what it was when scheduled: Closed and offline. */
+	if (xenbus_read_driver_state(xdev->nodename) == XenbusStateClosed &&
+	    !xenbus_dev_is_online(xdev))
+		xldrv_blkmap_remove_backend_dir(xdev);
+}
+
 static void xldrv_blkmap_frontend_changed(struct xenbus_device *xdev,
 					  enum xenbus_state frontend)
 {
@@ -295,12 +315,12 @@ static void xldrv_blkmap_frontend_changed(struct xenbus_device *xdev,
 		xldrv_blkmap_set_state(dev, XenbusStateClosed);
 		/*
 		 * A detach (online=0): libxl waits for our directory to go
-		 * before it removes the frontend's; `xl devd` would remove it
-		 * here, and there is none.  The xenbus core then unregisters
-		 * the device.
+		 * before it removes the frontend's; `xl devd` would remove it,
+		 * and there is none.  The xenbus core then unregisters the
+		 * device.
 		 */
 		if (!xenbus_dev_is_online(xdev))
-			xldrv_blkmap_remove_backend_dir(xdev);
+			schedule_delayed_work(&dev->rm_work, XLDRV_BLKMAP_RM_DELAY);
 		break;
 	case XenbusStateUnknown:
 		/* The frontend's directory is gone: its domain is, too. */
@@ -379,6 +399,7 @@ static int xldrv_blkmap_probe(struct xenbus_device *xdev,
 	dev->state = XenbusStateInitialising;
 	init_waitqueue_head(&dev->wq);
 	mutex_init(&dev->ring_lock);
+	INIT_DELAYED_WORK(&dev->rm_work, xldrv_blkmap_rm_work);
 	dev_set_drvdata(&xdev->dev, dev);
 
 	err = xldrv_blkmap_open(dev);
@@ -411,6 +432,7 @@ static void xldrv_blkmap_remove(struct xenbus_device *xdev)
 
 	if (!dev)
 		return;
+	cancel_delayed_work_sync(&dev->rm_work);
 	xldrv_blkmap_disconnect(dev);
 	xldrv_blkmap_sysfs_del(dev);
 	blkdev_put(dev->bdev, dev->fmode);

@@ -35,6 +35,7 @@
 #include <linux/skbuff.h>
 #include <linux/scatterlist.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <xen/xenbus.h>
 #include <xen/grant_table.h>
 #include <xen/page.h>
@@ -130,6 +131,7 @@ struct xldrv_netmap_rx_meta {
 
 struct xldrv_netmap_vif {
 	struct xenbus_device *xdev;
+	struct delayed_work rm_work;	/* our directory, after a detach */
 	domid_t domid;
 	enum xenbus_state state;
 

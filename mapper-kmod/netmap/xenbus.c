@@ -217,6 +217,26 @@ static void xldrv_netmap_remove_backend_dir(struct xenbus_device *xdev)
 			xdev->nodename, err);
 }
 
+/*
+ * On a detach libxl waits first to read the backend state Closed, then for
+ * our directory to go.  Gone before that read, it fails the detach ("state
+ * removed"); `xl devd` has a hotplug script's run in between.  Two seconds
+ * is far more than dom0 takes to read a node, even under emulation.
+ */
+#define XLDRV_NETMAP_RM_DELAY (2 * HZ)
+
+static void xldrv_netmap_rm_work(struct work_struct *work)
+{
+	struct xldrv_netmap_vif *vif = container_of(to_delayed_work(work),
+					     struct xldrv_netmap_vif, rm_work);
+	struct xenbus_device *xdev = vif->xdev;
+
+	/* Still what it was when scheduled: Closed and offline. */
+	if (xenbus_read_driver_state(xdev->nodename) == XenbusStateClosed &&
+	    !xenbus_dev_is_online(xdev))
+		xldrv_netmap_remove_backend_dir(xdev);
+}
+
 static void xldrv_netmap_frontend_changed(struct xenbus_device *xdev,
 					  enum xenbus_state frontend)
 {
@@ -240,12 +260,12 @@ static void xldrv_netmap_frontend_changed(struct xenbus_device *xdev,
 		xldrv_netmap_set_state(vif, XenbusStateClosed);
 		/*
 		 * A detach (online=0): libxl waits for our directory to go
-		 * before it removes the frontend's; `xl devd` would remove it
-		 * here, and there is none.  The xenbus core then unregisters
-		 * the device.
+		 * before it removes the frontend's; `xl devd` would remove it,
+		 * and there is none.  The xenbus core then unregisters the
+		 * device.
 		 */
 		if (!xenbus_dev_is_online(xdev))
-			xldrv_netmap_remove_backend_dir(xdev);
+			schedule_delayed_work(&vif->rm_work, XLDRV_NETMAP_RM_DELAY);
 		break;
 	case XenbusStateUnknown:
 		xldrv_netmap_set_state(vif, XenbusStateClosed);
@@ -390,6 +410,7 @@ static int xldrv_netmap_probe(struct xenbus_device *xdev,
 	init_waitqueue_head(&vif->wq);
 	skb_queue_head_init(&vif->rxq);
 	INIT_LIST_HEAD(&vif->port_node);
+	INIT_DELAYED_WORK(&vif->rm_work, xldrv_netmap_rm_work);
 	dev_set_drvdata(&xdev->dev, vif);
 
 	err = xldrv_netmap_read_config(vif);
@@ -420,6 +441,7 @@ static void xldrv_netmap_remove(struct xenbus_device *xdev)
 
 	if (!vif)
 		return;
+	cancel_delayed_work_sync(&vif->rm_work);
 	xldrv_netmap_disconnect(vif);
 	xldrv_netmap_sysfs_del(vif);
 	xldrv_netmap_port_put(vif->port);
