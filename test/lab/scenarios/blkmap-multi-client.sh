@@ -9,7 +9,7 @@
 # the unit tests and, with a hostile frontend, by blkmap-hostile.)
 # client2's blkfront brings a 4-page ring (max_ring_page_order=2), client's
 # the default single page: blkmap serves both sizes side by side.
-# lab-timeout: 540
+# lab-timeout: 720
 
 dom_create consolidated/dd.cfg
 dd_devices dd disk
