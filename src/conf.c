@@ -131,7 +131,7 @@ int conf_parse(const char *buf, size_t len, const char *fname,
 	/* Which keys the current section has set: duplicates are typos. */
 	uint32_t seen = 0;
 	struct dd_conf *dd = NULL;
-	bool in_global = false;
+	bool in_global = false, had_global = false;
 	unsigned int lineno = 0;
 	const char *p = buf, *end = buf + len;
 	unsigned int i;
@@ -178,9 +178,9 @@ int conf_parse(const char *buf, size_t len, const char *fname,
 					fname, dd->line, dd->name), -1;
 			seen = 0;
 			if (!strcmp(s, "xldrvd")) {
-				if (in_global)
+				if (had_global)
 					FAIL("second [xldrvd] section");
-				in_global = true;
+				in_global = had_global = true;
 				dd = NULL;
 				continue;
 			}
