@@ -7,6 +7,9 @@
  * so that no client, slow or malicious, stalls the poll loop that
  * supervises the driver domains.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE		/* accept4(), struct ucred */
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>

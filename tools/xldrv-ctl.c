@@ -158,6 +158,8 @@ static int read_reply(int fd, struct reply *r, bool eof_ok)
 	return 0;
 }
 
+static void json_str(const char *s, size_t n);
+
 /* One request, one reply; exits with 1 on the daemon's error. */
 static void call(uint16_t type, struct ctl_buf *body, struct reply *r,
 		 int *fdp)
@@ -174,9 +176,11 @@ static void call(uint16_t type, struct ctl_buf *body, struct reply *r,
 		if (ctl_find(r->body, r->len, "message", msg,
 			     sizeof(msg)) <= 0)
 			snprintf(msg, sizeof(msg), "error %s", err);
-		if (json)
-			printf("{\"error\": %d, \"message\": \"%s\"}\n",
-			       atoi(err), msg[0] ? msg : "");
+		if (json) {
+			printf("{\"error\": %d, \"message\": ", atoi(err));
+			json_str(msg, strlen(msg));
+			printf("}\n");
+		}
 		die(atoi(err) == XLDRV_CTL_E_VERSION ? EXIT_UNREACHABLE :
 		    EXIT_DAEMON, "%s", msg);
 	}
@@ -502,6 +506,16 @@ static uint64_t mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static void json_wait_end(const char *name, const char *state,
+			  bool timeout)
+{
+	printf("{\"domain\": ");
+	json_str(name, strlen(name));
+	printf(", \"state\": ");
+	json_str(state, strlen(state));
+	printf(", \"timeout\": %s}\n", timeout ? "true" : "false");
+}
+
 static int do_restart(int argc, char **argv)
 {
 	static const struct option extra[] = {
@@ -559,16 +573,13 @@ static int do_restart(int argc, char **argv)
 			break;
 		if (!strcmp(state, "given-up")) {
 			if (json)
-				printf("{\"domain\": \"%s\", \"state\": "
-				       "\"given-up\"}\n", argv[optind]);
+				json_wait_end(argv[optind], "given-up", false);
 			die(EXIT_DAEMON, "%s: given up (see xldrv-ctl "
 			    "status)", argv[optind]);
 		}
 		if (mono_ms() >= deadline) {
 			if (json)
-				printf("{\"domain\": \"%s\", \"state\": "
-				       "\"%s\", \"timeout\": true}\n",
-				       argv[optind], state);
+				json_wait_end(argv[optind], state, true);
 			die(EXIT_TIMEOUT, "%s: not serving after %lu s "
 			    "(state %s)", argv[optind], timeout_s, state);
 		}
@@ -688,13 +699,43 @@ static int do_events(int argc, char **argv)
 	}
 }
 
+/* "detected=REASON N" lines: one object in JSON, one line each in text. */
+static void stats_detected(const struct reply *r)
+{
+	const char *p = r->body, *end = r->body + r->len, *sp;
+	bool first = true;
+	struct ctl_kv kv, n;
+
+	while (ctl_next_kv(&p, end, &kv) > 0) {
+		if (strcmp(kv.key, "detected"))
+			continue;
+		sp = memchr(kv.val, ' ', kv.vlen);
+		if (!sp)
+			continue;
+		n.val = sp + 1;
+		n.vlen = kv.vlen - (size_t)(sp + 1 - kv.val);
+		if (!json) {
+			printf("detected %.*s: %.*s\n", (int)(sp - kv.val),
+			       kv.val, (int)n.vlen, n.val);
+			continue;
+		}
+		printf("%s\n    ", first ? "" : ",");
+		first = false;
+		json_str(kv.val, (size_t)(sp - kv.val));
+		printf(": ");
+		snprintf(n.key, sizeof(n.key), "n");
+		json_value(&n);
+	}
+	if (json)
+		printf("%s}", first ? "" : "\n  ");
+}
+
 static int do_stats(int argc, char **argv)
 {
 	const char *p, *end;
 	struct ctl_buf b;
 	struct ctl_kv kv;
 	struct reply r;
-	bool first = true, firstd = true;
 
 	cmd_getopt(argc, argv, NULL);
 	no_more_args(argc, 0);
@@ -705,54 +746,23 @@ static int do_stats(int argc, char **argv)
 	if (json)
 		printf("{");
 	while (ctl_next_kv(&p, end, &kv) > 0) {
-		if (!strcmp(kv.key, "error") || !strcmp(kv.key, "message"))
+		if (!strcmp(kv.key, "error") || !strcmp(kv.key, "message") ||
+		    !strcmp(kv.key, "detected"))
 			continue;
-		/* "detected=REASON N": one entry of an object. */
-		if (!strcmp(kv.key, "detected")) {
-			const char *sp = memchr(kv.val, ' ', kv.vlen);
-			struct ctl_kv n;
-
-			if (!sp)
-				continue;
-			if (!json) {
-				printf("detected %.*s: %.*s\n",
-				       (int)(sp - kv.val), kv.val,
-				       (int)(kv.vlen - (sp + 1 - kv.val)),
-				       sp + 1);
-				continue;
-			}
-			printf("%s\n  ", first ? "" : ",");
-			if (firstd)
-				printf("\"detected\": {");
-			else
-				printf("  ");
-			json_str(kv.val, (size_t)(sp - kv.val));
-			printf(": ");
-			snprintf(n.key, sizeof(n.key), "n");
-			n.val = sp + 1;
-			n.vlen = kv.vlen - (size_t)(sp + 1 - kv.val);
-			json_value(&n);
-			firstd = false;
-			first = true;	/* the next key closes the object */
-			continue;
-		}
 		if (json) {
-			if (!firstd) {
-				printf("},");
-				firstd = true;
-			} else if (!first) {
-				putchar(',');
-			}
 			printf("\n  ");
 			json_key(kv.key);
 			json_value(&kv);
+			putchar(',');
 		} else {
 			printf("%s: %.*s\n", kv.key, (int)kv.vlen, kv.val);
 		}
-		first = false;
 	}
 	if (json)
-		printf("%s\n}\n", firstd ? "" : "}");
+		printf("\n  \"detected\": {");
+	stats_detected(&r);
+	if (json)
+		printf("\n}\n");
 	return EXIT_OK;
 }
 
