@@ -10,6 +10,7 @@
 #include <xen/page.h>
 
 #include "blkmap.h"
+#include "../common/heartbeat.h"
 
 unsigned int xldrv_blkmap_max_ring_order = 2;
 module_param_named(max_ring_page_order, xldrv_blkmap_max_ring_order, uint,
@@ -24,6 +25,8 @@ MODULE_PARM_DESC(pool_pages,
 
 static int __init xldrv_blkmap_init(void)
 {
+	int err;
+
 	BUILD_BUG_ON(XLDRV_BLKMAP_GRANT_SIZE != XEN_PAGE_SIZE);
 	if (!xen_domain())
 		return -ENODEV;
@@ -32,11 +35,16 @@ static int __init xldrv_blkmap_init(void)
 		       xldrv_blkmap_max_ring_order, XLDRV_BLKMAP_MAX_RING_ORDER);
 		return -EINVAL;
 	}
-	return xldrv_blkmap_xenbus_init();
+	err = xldrv_blkmap_xenbus_init();
+	if (err)
+		return err;
+	xldrv_heartbeat_start();
+	return 0;
 }
 
 static void __exit xldrv_blkmap_exit(void)
 {
+	xldrv_heartbeat_stop();
 	xldrv_blkmap_xenbus_exit();
 }
 

@@ -10,6 +10,7 @@
 #include <xen/page.h>
 
 #include "netmap.h"
+#include "../common/heartbeat.h"
 
 unsigned int xldrv_netmap_rx_queue_len = 512;
 module_param_named(rx_queue_len, xldrv_netmap_rx_queue_len, uint, 0644);
@@ -28,12 +29,18 @@ static int __init xldrv_netmap_init(void)
 		return err;
 	err = xldrv_netmap_xenbus_init();
 	if (err)
-		xldrv_netmap_port_exit();
+		goto err_port;
+	xldrv_heartbeat_start();
+	return 0;
+
+err_port:
+	xldrv_netmap_port_exit();
 	return err;
 }
 
 static void __exit xldrv_netmap_exit(void)
 {
+	xldrv_heartbeat_stop();
 	xldrv_netmap_xenbus_exit();
 	xldrv_netmap_port_exit();
 }

@@ -348,3 +348,73 @@ bench_median() {
 			print m
 		}'
 }
+
+# xldrvd (docs/xldrvd.8).  The driver domain it supervises is "dd", which
+# xldrvd creates itself (with `xl create`, xl's own monitor would act on
+# a crash too) from a copy of consolidated/dd.cfg whose kernel binds the
+# drivers and loads both mappers at boot (xldrv.mappers: domu/init), so
+# that a recreated dd serves with no help from the scenario.
+XLDRVD_LOG=/var/log/xldrvd.log
+XLDRVD_DD_CFG=/etc/xldrv/dd.cfg
+
+# xldrvd_conf [LINE...]: /etc/xldrv/xldrvd.conf with a [dd] section and
+# LINEs (e.g. "heartbeat-timeout = 6") in it, checked by xldrvd itself.
+xldrvd_conf() {
+	mkdir -p /etc/xldrv
+	sed 's/^cmdline = "\(.*\)"$/cmdline = "\1 xldrv.mappers=blk,net"/' \
+		$LAB_CONFIGS/consolidated/dd.cfg >$XLDRVD_DD_CFG
+	grep -q 'xldrv.mappers=' $XLDRVD_DD_CFG ||
+		fail "no cmdline to extend in consolidated/dd.cfg"
+	{
+		echo "[dd]"
+		echo "config = $XLDRVD_DD_CFG"
+		printf '%s\n' "$@"
+	} >/etc/xldrv/xldrvd.conf
+	xldrvd --check-config ||
+		fail "xldrvd --check-config refuses the lab's configuration"
+}
+
+# xldrvd_start: run xldrvd (in the foreground of a background job, its log
+# in $XLDRVD_LOG and on the console at the end) and wait for its socket.
+xldrvd_start() {
+	xldrvd -f -d >>$XLDRVD_LOG 2>&1 &
+	XLDRVD_PID=$!
+	wait_for 20 "xldrvd's control socket" xldrv-ctl list
+	log "xldrvd runs (pid $XLDRVD_PID)"
+}
+
+# xldrvd_field NAME: a field of `xldrv-ctl status dd`, e.g. state.
+xldrvd_field() {
+	xldrv-ctl status dd | sed -n "s/^  $1: //p"
+}
+
+# xldrvd_serving [SECONDS]: wait until xldrvd has dd running with a
+# heartbeat (so both mappers are loaded and registered) and nothing under
+# way; prints dd's domid.
+xldrvd_serving() {
+	wait_for "${1:-180}" "dd to be running with a heartbeat under xldrvd" \
+		eval '[ "$(xldrvd_field state)" = running ] &&
+			[ "$(xldrvd_field busy)" = 0 ] &&
+			[ -n "$(xldrvd_field heartbeat-age-ms)" ] && agent_ready dd'
+	domid dd
+}
+
+# xldrvd_events: what xldrvd reported so far, a line each.
+xldrvd_events() {
+	xldrv-ctl events
+}
+
+# xldrvd_wait_event SECONDS TEXT: until an event line holds TEXT (a grep
+# -E pattern); prints the first such line.
+xldrvd_wait_event() {
+	local pat=$2
+	wait_for "$1" "xldrvd event '$pat'" \
+		eval 'xldrvd_events | grep -qE "$pat"'
+	xldrvd_events | grep -E "$pat" | head -n1
+}
+
+# xldrvd_show_log: the end of xldrvd's log, into the scenario's log.
+xldrvd_show_log() {
+	log "xldrvd's log:"
+	tail -n 60 $XLDRVD_LOG | sed 's/^/  xldrvd| /'
+}
