@@ -68,6 +68,12 @@ void dom_exit(void)
 	ctx = NULL;
 }
 
+/* For replumb.c, which shares the one context and its event loop. */
+libxl_ctx *dom_ctx(void)
+{
+	return ctx;
+}
+
 int dom_find(const char *name, uint32_t *domid)
 {
 	return libxl_name_to_domid(ctx, name, domid) ? -ENOENT : 0;

@@ -37,6 +37,7 @@ int dom_create(const char *cfgfile, uint32_t want, dom_done_fn *done,
 	       void *arg, char *err, size_t errlen);
 int dom_check_xlcfg(const char *file, FILE *out, char *err, size_t errlen);
 #ifdef LIBXL_H
+libxl_ctx *dom_ctx(void);
 int dom_parse_xlcfg(const char *file, libxl_domain_config *dc, char *err,
 		    size_t errlen);
 #endif

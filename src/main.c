@@ -26,11 +26,14 @@
 #include "xldrvd.h"
 #include "ctl.h"
 #include "dom.h"
+#include "replumb.h"
 
 #define MAX_POLLFDS		256
 #define MAX_WATCHES_PER_LOOP	256
 #define INVALID_LOG_MS		10000
 #define POLL_MAX_MS		60000
+/* libxl gives up on a removal in 10 s; this is only the backstop. */
+#define REMOVAL_WAIT_MS		30000
 
 struct daemon {
 	struct conf conf;
@@ -69,6 +72,7 @@ static void dd_attach(struct daemon *D, struct dd *d, uint32_t domid)
 
 	d->domid = domid;
 	d->last_domid = domid;
+	d->last_domid_this_boot = true;
 	d->hb_baseline = false;
 	if (dom_watch_death(domid, (uint64_t)i << 32 | domid, &d->death))
 		log_msg(LOG_ERR, "%s: cannot watch domain %" PRIu32
@@ -146,6 +150,42 @@ static void dd_served(struct daemon *D, struct dd *d, uint64_t ms)
 	D->dirty = true;
 }
 
+/*
+ * Note the client devices that @old serves (re-plumbing, see replumb.c),
+ * while libxl's record of them still names it as their backend.
+ */
+static void record_clients(struct daemon *D, struct dd *d, uint32_t old)
+{
+	int n = replumb_snapshot(&D->xs, &d->plan, d->conf->name, old);
+
+	if (n < 0)
+		log_msg(LOG_ERR, "%s: cannot list the client devices of domain "
+			"%" PRIu32 " (%s); they will not be re-plumbed",
+			d->conf->name, old, strerror(-n));
+	else if (n > 0)
+		log_event(d->conf->name, "%d client device(s) to re-plumb", n);
+	D->dirty = true;
+}
+
+/*
+ * The old incarnation is gone: its clients' stale frontends go before the
+ * new one is created.  It may get the same domid, and must find no
+ * backend nodes of the old one's; the devices are plugged in again once
+ * it serves (dd_replumb).
+ */
+static void dd_gone(struct daemon *D, struct dd *d, uint64_t now)
+{
+	if (replumb_step(&d->plan, d->conf->name, XLDRVD_INVALID_DOMID))
+		D->dirty = true;
+	if (replumb_removal_pending(&d->plan)) {
+		d->busy = true;
+		d->removing = true;
+		d->removing_since = now;
+		return;
+	}
+	create_now(D, d, now);
+}
+
 /* ACT_RESTART: destroy what is left of the domain, then create it. */
 static void start_restart(struct daemon *D, struct dd *d, uint64_t now)
 {
@@ -155,6 +195,12 @@ static void start_restart(struct daemon *D, struct dd *d, uint64_t now)
 	d->busy = true;
 	if (old == XLDRVD_INVALID_DOMID && dom_find(d->conf->name, &old))
 		old = XLDRVD_INVALID_DOMID;
+	if (old != XLDRVD_INVALID_DOMID)
+		record_clients(D, d, old);
+	else if (d->last_domid != XLDRVD_INVALID_DOMID &&
+		 d->last_domid_this_boot)
+		/* It died while xldrvd was not looking; its clients did not. */
+		record_clients(D, d, d->last_domid);
 	dd_detach(D, d);
 	if (old != XLDRVD_INVALID_DOMID) {
 		st = dom_state(old, &reason);
@@ -165,7 +211,7 @@ static void start_restart(struct daemon *D, struct dd *d, uint64_t now)
 				d->conf->name, old);
 		}
 	}
-	create_now(D, d, now);
+	dd_gone(D, d, now);
 }
 
 static void create_now(struct daemon *D, struct dd *d, uint64_t now)
@@ -198,7 +244,7 @@ static void dd_op(struct daemon *D, struct dd *d, uint64_t now)
 			log_msg(LOG_WARNING, "%s: destroying domain %" PRIu32
 				" failed; creating anyway", d->conf->name,
 				d->op_domid);
-		create_now(D, d, now);
+		dd_gone(D, d, now);
 		return;
 	}
 	d->busy = false;
@@ -268,6 +314,37 @@ static void dd_step(struct daemon *D, struct dd *d, uint64_t now)
 		break;
 	}
 	D->dirty = true;
+}
+
+/*
+ * Carry the re-plumbing plan of @d on: stale frontends out while a
+ * restart waits for that (dd_gone), then create; devices in again once
+ * the new incarnation serves (running, heartbeat seen, nothing under
+ * way).
+ */
+static void dd_replumb(struct daemon *D, struct dd *d, uint64_t now)
+{
+	if (d->removing) {
+		if (replumb_step(&d->plan, d->conf->name,
+				 XLDRVD_INVALID_DOMID))
+			D->dirty = true;
+		if (!replumb_removal_pending(&d->plan)) {
+			d->removing = false;
+			create_now(D, d, now);
+		} else if (now - d->removing_since >= REMOVAL_WAIT_MS) {
+			log_msg(LOG_WARNING, "%s: stale client frontends "
+				"not removed in %d s; creating anyway",
+				d->conf->name, REMOVAL_WAIT_MS / 1000);
+			d->removing = false;
+			create_now(D, d, now);
+		}
+		return;
+	}
+	if (!d->plan.n || d->busy || d->domid == XLDRVD_INVALID_DOMID ||
+	    d->pol.state != DD_RUNNING)
+		return;
+	if (replumb_step(&d->plan, d->conf->name, d->domid))
+		D->dirty = true;
 }
 
 static void dd_invalid(struct daemon *D, struct dd *d, const char *what,
@@ -482,6 +559,11 @@ static void put_status(struct ctl_buf *b, struct dd *d, uint64_t now)
 	if (d->last_error[0])
 		ctl_buf_put(b, "last-error", "%s", d->last_error);
 	ctl_buf_put(b, "invalid-values", "%lu", d->invalid);
+	ctl_buf_put(b, "replumb-pending", "%u", d->plan.n);
+	ctl_buf_put(b, "replumbed-last", "%u", d->plan.last_replumbed);
+	ctl_buf_put(b, "replumb-failed-last", "%u", d->plan.last_failed);
+	ctl_buf_put(b, "replumbed", "%lu", d->plan.replumbed);
+	ctl_buf_put(b, "replumb-failed", "%lu", d->plan.failed);
 	ctl_buf_put(b, "config", "%s", d->conf->config);
 }
 
@@ -513,7 +595,7 @@ static int handle(void *arg, uint16_t type, const char *body, size_t len,
 	struct daemon *D = arg;
 	char name[XLDRVD_NAME_MAX], val[16];
 	uint64_t now = now_mono_ms();
-	unsigned long seq, total = 0, fails = 0;
+	unsigned long seq, total = 0, fails = 0, rp_ok = 0, rp_fail = 0;
 	const struct log_event *e;
 	unsigned int i;
 	struct dd *d = NULL;
@@ -582,12 +664,16 @@ static int handle(void *arg, uint16_t type, const char *body, size_t len,
 		for (i = 0; i < D->nr; i++) {
 			total += D->dd[i].pol.total_restarts;
 			fails += D->dd[i].pol.total_failures;
+			rp_ok += D->dd[i].plan.replumbed;
+			rp_fail += D->dd[i].plan.failed;
 		}
 		ctl_buf_put(b, "version", "%s", XLDRV_VERSION);
 		ctl_buf_put(b, "uptime-ms", "%" PRIu64, now - D->started);
 		ctl_buf_put(b, "domains", "%u", D->nr);
 		ctl_buf_put(b, "restarts", "%lu", total);
 		ctl_buf_put(b, "failures", "%lu", fails);
+		ctl_buf_put(b, "replumbed", "%lu", rp_ok);
+		ctl_buf_put(b, "replumb-failed", "%lu", rp_fail);
 		for (i = R_CRASH; i < R_NR; i++)
 			ctl_buf_put(b, "detected", "%s %lu",
 				    policy_reason_name(i), D->detected[i]);
@@ -729,6 +815,11 @@ static int timeout_ms(struct daemon *D, uint64_t now)
 	unsigned int i;
 
 	for (i = 0; i < D->nr; i++) {
+		if (D->dd[i].removing) {
+			t = D->dd[i].removing_since + REMOVAL_WAIT_MS;
+			if (t < next)
+				next = t;
+		}
 		if (D->dd[i].busy)
 			continue;
 		t = policy_next_deadline(&D->dd[i].pol, D->dd[i].conf);
@@ -793,13 +884,17 @@ static int run(struct daemon *D)
 		for (i = 0; i < D->nr; i++)
 			if (D->dd[i].op != OP_NONE)
 				dd_op(D, &D->dd[i], now);
+		if (replumb_reap())
+			D->dirty = true;
 		if (fds[0].revents & POLLIN)
 			on_signal(D);
 		if (fds[1].revents & POLLIN)
 			on_watches(D, now);
 		ctl_handle(&D->ctl, fds + 2, n, now);
-		for (i = 0; i < D->nr; i++)
+		for (i = 0; i < D->nr; i++) {
 			dd_step(D, &D->dd[i], now);
+			dd_replumb(D, &D->dd[i], now);
+		}
 		if (D->dirty) {
 			int rc = state_save(D->conf.state_file, D->dd, D->nr);
 
@@ -987,6 +1082,8 @@ int main(int argc, char **argv)
 	rc = run(D);
 
 	state_save(D->conf.state_file, D->dd, D->nr);
+	for (i = 0; i < D->nr; i++)
+		rp_plan_free(&D->dd[i].plan);
 	ctl_close(&D->ctl);
 	dom_exit();
 	xsc_close(&D->xs);

@@ -10,11 +10,18 @@
  *
  * Text, one line per domain, so that an operator can read it:
  *
- *	xldrvd-state 1
+ *	xldrvd-state 2
  *	boot 0b6e...		(kernel boot id: monotonic times are per boot)
  *	dd netdd state=running reason=crash domid=5 restarts=2 failures=2
  *	   last-restart-ms=5120 wall-failed=... wall-restarted=...
- *	   hist=1234,5678	(all on one line)
+ *	   replumbed=3 replumb-failed=0 replumbed-last=1
+ *	   replumb-failed-last=0 hist=1234,5678	(all on one line)
+ *	replumb netdd client=7 ...	(one per device to re-plumb, see
+ *					 replumb_plan.c)
+ *
+ * Version 2 added the re-plumbing plan; a version 1 file is read as
+ * having none.  The plan is a former boot's only when the boot id says
+ * so, and then it is dropped: its domids name nothing now.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +33,9 @@
 #include <unistd.h>
 
 #include "xldrvd.h"
+
+/* A plan line holds a device's JSON config, percent-encoded. */
+#define STATE_LINE_MAX		(3 * REPLUMB_JSON_MAX + 1024)
 
 static void boot_id(char *buf, size_t size)
 {
@@ -59,7 +69,7 @@ int state_save(const char *path, const struct dd *dds, unsigned int n)
 		return -ENOMEM;
 	}
 	boot_id(boot, sizeof(boot));
-	fprintf(f, "xldrvd-state 1\nboot %s\n", boot);
+	fprintf(f, "xldrvd-state 2\nboot %s\n", boot);
 	for (i = 0; i < n; i++) {
 		const struct dd *d = &dds[i];
 		const struct policy *p = &d->pol;
@@ -67,17 +77,22 @@ int state_save(const char *path, const struct dd *dds, unsigned int n)
 		fprintf(f, "dd %s state=%s reason=%s domid=%" PRIu32
 			" restarts=%lu failures=%lu last-restart-ms=%" PRIu64
 			" wall-failed=%" PRIu64 " wall-restarted=%" PRIu64
-			" hist=", d->conf->name,
+			" replumbed=%lu replumb-failed=%lu replumbed-last=%u"
+			" replumb-failed-last=%u hist=", d->conf->name,
 			policy_state_name(p->state),
 			policy_reason_name(p->reason),
 			d->domid != XLDRVD_INVALID_DOMID ? d->domid :
 			d->last_domid, p->total_restarts, p->total_failures,
 			p->last_restart_ms, d->wall_failed,
-			d->wall_restarted);
+			d->wall_restarted, d->plan.replumbed, d->plan.failed,
+			d->plan.last_replumbed, d->plan.last_failed);
 		for (j = 0; j < p->nr_hist; j++)
 			fprintf(f, "%s%" PRIu64, j ? "," : "", p->hist[j]);
 		fputc('\n', f);
 	}
+	for (i = 0; i < n; i++)
+		for (j = 0; j < dds[i].plan.n; j++)
+			rp_write(f, dds[i].conf->name, &dds[i].plan.e[j]);
 	if (fflush(f) || fsync(fd))
 		rc = -errno;
 	if (fclose(f) && !rc)
@@ -115,6 +130,7 @@ static int load_dd(char *fields, struct dd *d, bool same_boot)
 	struct policy p = d->pol;
 	uint32_t domid = XLDRVD_INVALID_DOMID;
 	uint64_t wf = 0, wr = 0, v;
+	uint64_t rp_ok = 0, rp_fail = 0, rp_ok_last = 0, rp_fail_last = 0;
 	char *tok, *save = NULL;
 
 	p.nr_hist = 0;
@@ -152,6 +168,20 @@ static int load_dd(char *fields, struct dd *d, bool same_boot)
 		} else if (!strcmp(tok, "wall-restarted")) {
 			if (parse_u64(val, &wr))
 				return -1;
+		} else if (!strcmp(tok, "replumbed")) {
+			if (parse_u64(val, &rp_ok))
+				return -1;
+		} else if (!strcmp(tok, "replumb-failed")) {
+			if (parse_u64(val, &rp_fail))
+				return -1;
+		} else if (!strcmp(tok, "replumbed-last")) {
+			if (parse_u64(val, &rp_ok_last) ||
+			    rp_ok_last > REPLUMB_MAX)
+				return -1;
+		} else if (!strcmp(tok, "replumb-failed-last")) {
+			if (parse_u64(val, &rp_fail_last) ||
+			    rp_fail_last > REPLUMB_MAX)
+				return -1;
 		} else if (!strcmp(tok, "hist")) {
 			char *t, *s2 = NULL;
 
@@ -175,23 +205,50 @@ static int load_dd(char *fields, struct dd *d, bool same_boot)
 	d->last_domid = domid;
 	d->wall_failed = wf;
 	d->wall_restarted = wr;
+	d->last_domid_this_boot = same_boot;
+	d->plan.replumbed = rp_ok;
+	d->plan.failed = rp_fail;
+	d->plan.last_replumbed = (unsigned int)rp_ok_last;
+	d->plan.last_failed = (unsigned int)rp_fail_last;
 	d->saved = true;
 	d->saved_state = p.state;
+	return 0;
+}
+
+/*
+ * One "replumb" line's fields for @d: 0, or -1 (malformed, a duplicate,
+ * the plan full).
+ */
+static int load_replumb(char *fields, struct dd *d)
+{
+	struct rp_entry e;
+
+	if (rp_parse(fields, &e))
+		return -1;
+	if (rp_plan_insert(&d->plan, &e)) {
+		rp_entry_done(&e);
+		return -1;
+	}
 	return 0;
 }
 
 /* 0, or -ENOENT (first start), or another error (logged, ignored). */
 int state_load(const char *path, struct dd *dds, unsigned int n)
 {
-	char line[XLDRVD_LINE_MAX * 2], boot[64], cur[64];
-	unsigned int lineno = 0, i;
-	bool same_boot = false;
+	char boot[64], cur[64], *line;
+	unsigned int lineno = 0, i, dropped = 0;
+	bool same_boot = false, plan;
 	FILE *f = fopen(path, "r");
 
 	if (!f)
 		return -errno;
+	line = malloc(STATE_LINE_MAX);
+	if (!line) {
+		fclose(f);
+		return -ENOMEM;
+	}
 	boot_id(cur, sizeof(cur));
-	while (fgets(line, sizeof(line), f)) {
+	while (fgets(line, STATE_LINE_MAX, f)) {
 		char *name, *rest;
 
 		lineno++;
@@ -202,7 +259,8 @@ int state_load(const char *path, struct dd *dds, unsigned int n)
 		}
 		line[strcspn(line, "\n")] = '\0';
 		if (lineno == 1) {
-			if (strcmp(line, "xldrvd-state 1")) {
+			if (strcmp(line, "xldrvd-state 1") &&
+			    strcmp(line, "xldrvd-state 2")) {
 				log_msg(LOG_WARNING, "%s: not a state file "
 					"of this version; ignored", path);
 				break;
@@ -213,9 +271,10 @@ int state_load(const char *path, struct dd *dds, unsigned int n)
 			same_boot = !strcmp(boot, cur);
 			continue;
 		}
-		if (strncmp(line, "dd ", 3))
+		plan = !strncmp(line, "replumb ", 8);
+		if (strncmp(line, "dd ", 3) && !plan)
 			continue;
-		name = line + 3;
+		name = line + (plan ? 8 : 3);
 		rest = strchr(name, ' ');
 		if (!rest)
 			continue;
@@ -225,10 +284,17 @@ int state_load(const char *path, struct dd *dds, unsigned int n)
 				break;
 		if (i == n)
 			continue;	/* no longer configured */
-		if (load_dd(rest, &dds[i], same_boot))
+		if (plan && !same_boot)
+			dropped++;
+		else if (plan ? load_replumb(rest, &dds[i]) :
+			 load_dd(rest, &dds[i], same_boot))
 			log_msg(LOG_WARNING, "%s:%u: bad line for %s; "
 				"ignored", path, lineno, name);
 	}
+	if (dropped)
+		log_msg(LOG_NOTICE, "%s: %u client device(s) to re-plumb "
+			"were of a former boot; dropped", path, dropped);
+	free(line);
 	fclose(f);
 	return 0;
 }

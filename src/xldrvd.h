@@ -27,6 +27,7 @@
 #define XLDRVD_PATH_MAX		256
 #define XLDRVD_LINE_MAX		1024
 #define XLDRVD_INVALID_DOMID	0xffffffffu
+#define XLDRVD_DOMID_MAX	0x7fefu	/* below Xen's reserved domids */
 
 /* conf.c: /etc/xldrv/xldrvd.conf, see xldrvd.conf(5). */
 enum restart_mode { RESTART_ALWAYS, RESTART_NEVER };
@@ -147,6 +148,8 @@ void xsc_close(struct xsc *x);
 int xsc_fd(struct xsc *x);
 char *xsc_read_dom(struct xsc *x, uint32_t domid, const char *rel,
 		   size_t max, size_t *len, int *err);
+char *xsc_read_libxl(struct xsc *x, uint32_t domid, const char *rel,
+		     size_t max, size_t *len, int *err);
 int xsc_watch_dom(struct xsc *x, uint32_t domid, const char *rel,
 		  const char *token);
 void xsc_unwatch_dom(struct xsc *x, uint32_t domid, const char *rel,
@@ -200,6 +203,81 @@ int ctl_body_check(const char *body, size_t len);
 int ctl_find(const char *body, size_t len, const char *key, char *val,
 	     size_t vsize);
 
+/*
+ * replumb_plan.c: the re-plumbing plan of one driver domain, pure.  The
+ * client devices (in other domains) that its old incarnation served, to
+ * be removed from their clients once it is gone and added again once the
+ * new one serves; replumb.c carries it out with libxl.  Entries come from
+ * dom0-only data (the clients' libxl-json userdata and /libxl paths),
+ * never from what the driver domain wrote.
+ */
+#define REPLUMB_MAX		256	/* devices per driver domain */
+#define REPLUMB_JSON_MAX	16384	/* one device's config, compacted */
+#define REPLUMB_UUID_LEN	36
+
+enum rp_kind { RP_VBD, RP_VIF };
+
+enum rp_phase {
+	RP_STALE,		/* the client's frontend names a dead backend */
+	RP_REMOVING,		/* forced removal under way */
+	RP_REMOVED,		/* gone from the client, to add once served */
+	RP_ADDING,		/* add under way */
+};
+
+/*
+ * How a device is served again.  Stock frontends do not reconnect, so
+ * the device is unplugged from the client and plugged in again.  A
+ * restart-aware frontend (issue 6) would keep its device and need only
+ * its backend rewritten: that is a second mode here, chosen per device
+ * when the plan is made (replumb_snapshot) and acted on in replumb_step.
+ */
+enum rp_mode { RP_REPLUG };
+
+struct rp_entry {
+	uint32_t client;		/* the client's domid */
+	char uuid[REPLUMB_UUID_LEN + 1];	/* ... checked before acting */
+	char name[XLDRVD_NAME_MAX];	/* the client's, for messages */
+	enum rp_kind kind;
+	int devid;
+	uint32_t be_domid;		/* backend the frontend names now */
+	enum rp_mode mode;
+	enum rp_phase phase;
+	bool again;			/* recorded again while being added */
+	unsigned long serial;		/* names it to libxl callbacks */
+	char *json;			/* libxl device config, compacted */
+};
+
+struct replumb_plan {
+	struct rp_entry *e;
+	unsigned int n;
+	unsigned long next_serial;
+	unsigned long replumbed, failed;	/* devices, all restarts */
+	unsigned int last_replumbed;		/* ... the last restart */
+	unsigned int last_failed;
+};
+
+void rp_plan_free(struct replumb_plan *p);
+int rp_plan_add(struct replumb_plan *p, const struct rp_entry *t,
+		const char *json);
+int rp_plan_insert(struct replumb_plan *p, struct rp_entry *e);
+struct rp_entry *rp_plan_find(struct replumb_plan *p, unsigned long serial);
+void rp_plan_del(struct replumb_plan *p, struct rp_entry *e);
+unsigned int rp_plan_count(const struct replumb_plan *p,
+			   enum rp_phase phase);
+void rp_entry_done(struct rp_entry *e);
+const char *rp_kind_name(enum rp_kind k);
+int rp_vdev_devid(const char *vdev);
+bool rp_backend_match(const char *be_name, uint32_t be_domid,
+		      const char *dd_name, uint32_t dd_domid);
+bool rp_uuid_valid(const char *s);
+bool rp_same_client(const struct rp_entry *e, uint32_t domid,
+		    const char *uuid);
+long rp_json_compact(const char *in, char *out, size_t size);
+int rp_parse_backend_path(const char *v, size_t len, enum rp_kind kind,
+			  uint32_t client, int devid, uint32_t *be_domid);
+int rp_write(FILE *f, const char *dd, const struct rp_entry *e);
+int rp_parse(char *fields, struct rp_entry *e);
+
 /* The daemon's view of one driver domain (main.c, dom.c, state.c). */
 struct dd {
 	const struct dd_conf *conf;
@@ -222,6 +300,10 @@ struct dd {
 	uint32_t op_domid;		/* handled by the main loop */
 	bool saved;			/* state_load() found it */
 	enum dd_state saved_state;
+	bool last_domid_this_boot;	/* not a former boot's domid */
+	struct replumb_plan plan;	/* its clients to serve again */
+	bool removing;			/* stale frontends go first */
+	uint64_t removing_since;
 };
 
 enum { OP_NONE, OP_DESTROYED, OP_CREATED };

@@ -167,6 +167,47 @@ char *xsc_read_dom(struct xsc *x, uint32_t domid, const char *rel,
 	return v;	/* xs_read terminates what it returns */
 }
 
+/*
+ * Read @rel under /libxl/@domid: libxl's own record of a domain's
+ * devices, which only dom0 can write (unlike the domain's frontend and
+ * its driver domain's backend directories).  Bounded and checked as
+ * xsc_read_dom() is, all the same.
+ */
+char *xsc_read_libxl(struct xsc *x, uint32_t domid, const char *rel,
+		     size_t max, size_t *len, int *err)
+{
+	char path[XLDRVD_PATH_MAX];
+	unsigned int n = 0;
+	const char *c;
+	char *v;
+	int r;
+
+	*err = -EINVAL;
+	if (domid == 0 || domid > XLDRVD_DOMID_MAX || !rel || !*rel ||
+	    *rel == '/')
+		return NULL;
+	for (c = rel; *c; c++)
+		if (!xs_path_char(*c) || (*c == '/' && (c[1] == '/' ||
+							 !c[1])))
+			return NULL;
+	r = snprintf(path, sizeof(path), "/libxl/%" PRIu32 "/%s", domid, rel);
+	if (r < 0 || (size_t)r >= sizeof(path))
+		return NULL;
+	v = xs_read(x->h, XBT_NULL, path, &n);
+	if (!v) {
+		*err = errno == ENOENT ? -ENOENT : -EIO;
+		return NULL;
+	}
+	if (n > max || memchr(v, '\0', n)) {
+		*err = n > max ? -E2BIG : -EINVAL;
+		free(v);
+		return NULL;
+	}
+	*err = 0;
+	*len = n;
+	return v;
+}
+
 int xsc_watch_dom(struct xsc *x, uint32_t domid, const char *rel,
 		  const char *token)
 {

@@ -311,6 +311,49 @@ static void test_reads(void)
 	xsc_close(&x);
 }
 
+/* libxl's own records of a client's devices: dom0-only, still checked. */
+static void test_libxl_reads(void)
+{
+	static const char be[] = "/local/domain/5/backend/vbd/7/51712";
+	struct xsc x;
+	size_t len = 0;
+	char *v;
+	int err;
+
+	CHECK_EQ(xsc_open(&x), 0);
+	fake_set("/libxl/7/device/vbd/51712/backend", be, sizeof(be) - 1);
+	v = xsc_read_libxl(&x, 7, "device/vbd/51712/backend", 256, &len,
+			   &err);
+	CHECK(v && !strcmp(v, be) && len == sizeof(be) - 1 && err == 0);
+	free(v);
+	v = xsc_read_libxl(&x, 7, "device/vbd/51712/backend", 8, &len, &err);
+	CHECK(v == NULL && err == -E2BIG);
+	v = xsc_read_libxl(&x, 7, "device/vif/0/backend", 256, &len, &err);
+	CHECK(v == NULL && err == -ENOENT);
+	fake_set("/libxl/7/device/vif/0/backend", "a\0b", 3);
+	v = xsc_read_libxl(&x, 7, "device/vif/0/backend", 256, &len, &err);
+	CHECK(v == NULL && err == -EINVAL);
+	/* Only under /libxl/DOMID, for a guest's domid. */
+	reads = 0;
+	v = xsc_read_libxl(&x, 7, "../../local/domain/0", 256, &len, &err);
+	CHECK(v == NULL && err == -EINVAL);
+	v = xsc_read_libxl(&x, 7, "/x", 256, &len, &err);
+	CHECK(v == NULL && err == -EINVAL);
+	v = xsc_read_libxl(&x, 7, "device//x", 256, &len, &err);
+	CHECK(v == NULL && err == -EINVAL);
+	v = xsc_read_libxl(&x, 7, "device/", 256, &len, &err);
+	CHECK(v == NULL && err == -EINVAL);
+	v = xsc_read_libxl(&x, 7, "", 256, &len, &err);
+	CHECK(v == NULL && err == -EINVAL);
+	v = xsc_read_libxl(&x, 0, "device", 256, &len, &err);
+	CHECK(v == NULL && err == -EINVAL);
+	v = xsc_read_libxl(&x, XLDRVD_INVALID_DOMID, "device", 256, &len,
+			   &err);
+	CHECK(v == NULL && err == -EINVAL);
+	CHECK_EQ(reads, 0);
+	xsc_close(&x);
+}
+
 static void test_watch_events(void)
 {
 	char path[XLDRVD_PATH_MAX], tok[64], longp[4000];
@@ -342,6 +385,7 @@ int main(void)
 	test_counter();
 	test_error_report();
 	test_reads();
+	test_libxl_reads();
 	test_watch_events();
 	fake_clear();
 	return check_done("xldrvd_xs_test");
