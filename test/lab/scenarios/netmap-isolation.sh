@@ -59,6 +59,11 @@ lie "source address 192.0.2.99, not given" \
 lie "client2's address $CLIENT2_IP" \
 	"ip addr add $CLIENT2_IP/32 dev eth0 && $pin && echo LIE-SENT &&
 	 ping -c 3 -W 2 -I $CLIENT2_IP $PEER_IP; r=\$?; ip addr del $CLIENT2_IP/32 dev eth0; exit \$r"
+# With the neighbour pinned, no ARP goes out for those: an ARP request of
+# its own that claims an address not given (busybox's arping).
+lie "ARP sender 192.0.2.99, not given" \
+	"ip addr add 192.0.2.99/32 dev eth0 && echo LIE-SENT &&
+	 busybox arping -c 2 -w 3 -I eth0 -s 192.0.2.99 $PEER_IP; r=\$?; ip addr del 192.0.2.99/32 dev eth0; exit \$r"
 # netfront takes a new MAC only while down; the address and routes stay.
 setmac() {
 	echo "ip link set eth0 down && ip link set eth0 address $1 &&
