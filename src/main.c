@@ -145,6 +145,12 @@ static void created_cb(int rc, uint32_t domid, void *arg)
 /* The domain serves again (or is up, when it has no heartbeat). */
 static void dd_served(struct daemon *D, struct dd *d, uint64_t ms)
 {
+	if (!d->pol.total_restarts) {
+		/* xldrvd's own first start of it: nothing was restarted. */
+		log_event(d->conf->name, "started in %" PRIu64 " ms", ms);
+		D->dirty = true;
+		return;
+	}
 	d->wall_restarted = now_wall_ms();
 	log_event(d->conf->name, "restarted in %" PRIu64 " ms", ms);
 	D->dirty = true;
@@ -716,7 +722,10 @@ static void reconcile(struct daemon *D, uint64_t now)
 					  "alone (given up before)");
 				continue;
 			}
-			dd_fail(D, d, R_ABSENT, NULL, now);
+			/* Not a failure: as xendomains would, start it. */
+			log_event(d->conf->name, "not running; starting it");
+			policy_start(&d->pol, d->conf, now);
+			start_restart(D, d, now);
 			continue;
 		}
 		dd_attach(D, d, domid);

@@ -246,6 +246,24 @@ enum policy_action policy_operator_restart(struct policy *p,
 	return ACT_RESTART;
 }
 
+/*
+ * xldrvd starts and the domain is not running: start it.  A first start
+ * is no failure and no restart; it neither counts against max-restarts
+ * nor shows in the totals, so that the policy limits what the domain does,
+ * not how often xldrvd was started.  Boot timeout and first beat apply
+ * as after a restart.
+ */
+enum policy_action policy_start(struct policy *p, const struct dd_conf *c,
+				uint64_t now)
+{
+	p->reason = R_ABSENT;
+	p->failed_at = now;
+	enter(p, DD_RESTARTING, now);
+	p->deadline = now + c->boot_timeout_ms;
+	p->hb_seen = false;
+	return ACT_RESTART;
+}
+
 /* When policy_step() must run next, 0 for never (no timer). */
 uint64_t policy_next_deadline(const struct policy *p,
 			      const struct dd_conf *c)

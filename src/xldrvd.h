@@ -119,6 +119,8 @@ uint64_t policy_up(struct policy *p, uint64_t now);
 enum policy_action policy_operator_restart(struct policy *p,
 					   const struct dd_conf *c,
 					   uint64_t now);
+enum policy_action policy_start(struct policy *p, const struct dd_conf *c,
+				uint64_t now);
 uint64_t policy_backoff(const struct dd_conf *c, unsigned int n);
 unsigned int policy_in_window(struct policy *p, const struct dd_conf *c,
 			      uint64_t now);

@@ -174,6 +174,33 @@ static void test_operator_restart(void)
 	CHECK_EQ(policy_step(&p, &c, 400), ACT_GIVE_UP);
 }
 
+/* An absent domain started by xldrvd is no restart and uses no budget. */
+static void test_first_start(void)
+{
+	struct dd_conf c = conf(1, 600, 0, 0);
+	struct policy p;
+	uint64_t waited;
+
+	policy_init(&p, 0);
+	CHECK_EQ(policy_start(&p, &c, 10), ACT_RESTART);
+	CHECK_EQ(p.state, DD_RESTARTING);
+	CHECK_EQ(p.reason, R_ABSENT);
+	CHECK_EQ(policy_in_window(&p, &c, 10), 0);
+	CHECK(policy_heartbeat(&p, &c, 40));
+	CHECK_EQ(p.state, DD_RUNNING);
+	CHECK_EQ(p.total_restarts, 0);
+	CHECK_EQ(p.total_failures, 0);
+	/* max-restarts 1: the first failure still gets its restart. */
+	fail_and_restart(&p, &c, 100, &waited);
+	CHECK_EQ(p.total_restarts, 1);
+	/* A first start that never beats fails like a restart would. */
+	policy_init(&p, 0);
+	policy_start(&p, &c, 0);
+	CHECK_EQ(policy_step(&p, &c, c.boot_timeout_ms - 1), ACT_NONE);
+	CHECK_EQ(policy_step(&p, &c, c.boot_timeout_ms), ACT_RESTART);
+	CHECK_EQ(p.reason, R_BOOT_TIMEOUT);
+}
+
 static void test_heartbeat_and_boot(void)
 {
 	struct dd_conf c = conf(5, 600, 0, 0);
@@ -233,6 +260,7 @@ int main(void)
 	test_give_up();
 	test_window_slides();
 	test_operator_restart();
+	test_first_start();
 	test_heartbeat_and_boot();
 	test_names();
 	return check_done("xldrvd_policy_test");
