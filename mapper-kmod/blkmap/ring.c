@@ -253,13 +253,19 @@ static void xldrv_blkmap_submit(struct xldrv_blkmap_pending *p)
 		opf = REQ_OP_READ;
 		break;
 	case BLKIF_OP_WRITE:
-		opf = REQ_OP_WRITE | REQ_SYNC;
+		/*
+		 * As O_DIRECT writes (and blkback) are: without REQ_IDLE,
+		 * writeback throttling takes these for background writeback
+		 * and holds the queue depth down, which cost random writes
+		 * a fifth of their IOPS in the lab.
+		 */
+		opf = REQ_OP_WRITE | REQ_SYNC | REQ_IDLE;
 		break;
 	case BLKIF_OP_DISCARD:
 		xldrv_blkmap_submit_discard(p);
 		return;
 	default: /* flush or barrier, with or without data */
-		opf = REQ_OP_WRITE | REQ_SYNC | REQ_PREFLUSH |
+		opf = REQ_OP_WRITE | REQ_SYNC | REQ_IDLE | REQ_PREFLUSH |
 		      (req->nr_segs ? REQ_FUA : 0);
 		atomic64_inc(&p->dev->stats.flushes);
 		break;
@@ -498,6 +504,7 @@ static void xldrv_blkmap_consume(struct xldrv_blkmap_dev *dev)
 	struct blkif_request copy;
 	struct xldrv_blkmap_pending *p;
 	enum xldrv_blkmap_verdict v;
+	struct blk_plug plug;
 	RING_IDX rc, rp;
 
 	if (dev->held) {
@@ -516,6 +523,8 @@ static void xldrv_blkmap_consume(struct xldrv_blkmap_dev *dev)
 		WRITE_ONCE(dev->broken, true);
 		return;
 	}
+	/* The bios of one pass reach the disk's queue together. */
+	blk_start_plug(&plug);
 	while (rc != rp && !list_empty(&dev->free) && !dev->barrier_active) {
 		if (RING_REQUEST_CONS_OVERFLOW(ring, rc))
 			break;
@@ -540,6 +549,7 @@ static void xldrv_blkmap_consume(struct xldrv_blkmap_dev *dev)
 		}
 	}
 	xldrv_blkmap_batch_flush(dev);
+	blk_finish_plug(&plug);
 	xldrv_blkmap_eoi(dev);
 }
 

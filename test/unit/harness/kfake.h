@@ -229,6 +229,7 @@ typedef u32 blk_opf_t;
 enum { REQ_OP_READ = 0, REQ_OP_WRITE = 1, REQ_OP_DISCARD = 3 };
 #define REQ_OP_MASK 0xffu
 #define REQ_SYNC (1u << 11)
+#define REQ_IDLE (1u << 12)
 #define REQ_FUA (1u << 17)
 #define REQ_PREFLUSH (1u << 18)
 #define BIO_MAX_VECS 256u
@@ -296,6 +297,18 @@ int bio_add_page(struct bio *bio, struct page *page, unsigned int len,
 		 unsigned int off);
 void bio_put(struct bio *bio);
 void submit_bio(struct bio *bio);
+/* Plugging only delays dispatch, which the fake disk does not model. */
+struct blk_plug {
+	int unused;
+};
+static inline void blk_start_plug(struct blk_plug *plug)
+{
+	(void)plug;
+}
+static inline void blk_finish_plug(struct blk_plug *plug)
+{
+	(void)plug;
+}
 int __blkdev_issue_discard(struct block_device *bdev, sector_t sector,
 			   sector_t nr_sects, gfp_t gfp, struct bio **biop);
 
