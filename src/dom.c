@@ -15,9 +15,13 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
+#include <sys/wait.h>
 #include <libxl.h>
 #include <libxl_utils.h>
 #include <libxlutil.h>
@@ -53,12 +57,18 @@ static void xtl_destroy(xentoollog_logger *lg)
 	(void)lg;
 }
 
+static const libxl_childproc_hooks childproc_hooks = {
+	.chldowner = libxl_sigchld_owner_libxl_always_selective_reap,
+};
+
 int dom_init(void)
 {
 	logger.vmessage = xtl_vmessage;
 	logger.destroy = xtl_destroy;
 	if (libxl_ctx_alloc(&ctx, LIBXL_VERSION, 0, &logger))
 		return -1;
+	/* We reap our own children (dom_job_afterpoll), libxl its own. */
+	libxl_childproc_setmode(ctx, &childproc_hooks, NULL);
 	return 0;
 }
 
@@ -176,86 +186,232 @@ void dom_afterpoll(struct pollfd *fds, int nfds, struct timeval now)
 	libxl_osevent_afterpoll(ctx, nfds, fds, now);
 }
 
-struct dom_op {
-	libxl_domain_config dc;
-	uint32_t domid;
+/*
+ * Destroy and create run in a child process, `xldrvd --exec-destroy` or
+ * `--exec-create`, each with a libxl context of its own, synchronously.
+ * libxl's asynchronous operations are not asynchronous all the way: with
+ * PCI devices, adding and removing them waits for pciback in loops of
+ * sleep(1) (libxl__wait_for_backend: up to 10 s each, several times per
+ * restart in the lab), which would stall the whole poll loop, the control
+ * socket and every other driver domain with it.  A child costs an exec;
+ * it also keeps a libxl failure in one operation out of the daemon.  The
+ * child reports one line on a pipe, "ok DOMID" or "error RC", and exits;
+ * the daemon reaps it (libxl reaps only its own children: see dom_init).
+ */
+#define DOM_JOBS_MAX		(XLDRVD_MAX_DD * 2)
+#define DOM_JOB_OUT_MAX		64
+/* Xen's DOMID_FIRST_RESERVED: ids from there on are not guests. */
+#define XLDRVD_DOMID_RESERVED	0x7ff0u
+
+struct dom_job {
+	pid_t pid;
+	int fd;
 	dom_done_fn *done;
 	void *arg;
+	uint32_t domid;			/* destroy: the domain */
+	char out[DOM_JOB_OUT_MAX];
+	size_t len;
 };
 
-static void op_done(libxl_ctx *c, int rc, void *for_callback)
-{
-	struct dom_op *op = for_callback;
+static struct dom_job jobs[DOM_JOBS_MAX];
+static unsigned int nr_jobs;
 
-	(void)c;
-	if (!rc && op->domid != XLDRVD_INVALID_DOMID &&
-	    libxl_domain_unpause(ctx, op->domid, NULL))
-		rc = ERROR_FAIL;
-	op->done(rc ? -EIO : 0, op->domid, op->arg);
-	libxl_domain_config_dispose(&op->dc);
-	free(op);
+static int job_spawn(char *const argv[], dom_done_fn *done, void *arg,
+		     uint32_t domid)
+{
+	struct dom_job *j;
+	int p[2], devnull;
+	pid_t pid;
+
+	if (nr_jobs == DOM_JOBS_MAX)
+		return -EBUSY;
+	if (pipe2(p, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		int err = -errno;
+
+		close(p[0]);
+		close(p[1]);
+		return err;
+	}
+	if (pid == 0) {
+		/* The child: stdout is the pipe, stdin nothing; stderr stays. */
+		devnull = open("/dev/null", O_RDONLY);
+		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(p[1], 1) < 0)
+			_exit(127);
+		execv("/proc/self/exe", argv);
+		_exit(127);
+	}
+	close(p[1]);
+	j = &jobs[nr_jobs++];
+	memset(j, 0, sizeof(*j));
+	j->pid = pid;
+	j->fd = p[0];
+	j->done = done;
+	j->arg = arg;
+	j->domid = domid;
+	return 0;
 }
 
-static void destroy_done(libxl_ctx *c, int rc, void *for_callback)
+int dom_job_pollfds(struct pollfd *fds, int max)
 {
-	struct dom_op *op = for_callback;
+	unsigned int i;
 
-	(void)c;
-	op->done(rc && rc != ERROR_DOMAIN_NOTFOUND ? -EIO : 0, op->domid,
-		 op->arg);
-	free(op);
+	for (i = 0; i < nr_jobs && (int)i < max; i++)
+		fds[i] = (struct pollfd){ .fd = jobs[i].fd, .events = POLLIN };
+	return (int)i;
+}
+
+/* A finished child: its line decides, its exit status backs it up. */
+static void job_end(struct dom_job *j)
+{
+	uint32_t domid = j->domid;
+	unsigned long v;
+	int status = 0, rc = -EIO;
+	char *end;
+
+	close(j->fd);
+	while (waitpid(j->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	j->out[j->len] = '\0';
+	if (!strncmp(j->out, "ok ", 3) && WIFEXITED(status) &&
+	    !WEXITSTATUS(status)) {
+		errno = 0;
+		v = strtoul(j->out + 3, &end, 10);
+		if (!errno && (*end == '\n' || !*end) && v < XLDRVD_DOMID_RESERVED) {
+			domid = (uint32_t)v;
+			rc = 0;
+		}
+	} else if (WIFSIGNALED(status)) {
+		log_msg(LOG_ERR, "libxl child %d killed by signal %d",
+			(int)j->pid, WTERMSIG(status));
+	}
+	j->done(rc, domid, j->arg);
+}
+
+/* Highest index first in the caller: the last job moves into slot @k. */
+static void end_job(int k)
+{
+	struct dom_job done = jobs[k];
+
+	jobs[k] = jobs[--nr_jobs];
+	job_end(&done);
+}
+
+void dom_job_afterpoll(struct pollfd *fds, int n)
+{
+	int k;
+
+	/* fds[k] is jobs[k] as dom_job_pollfds() made them. */
+	for (k = n - 1; k >= 0; k--) {
+		struct dom_job *j = &jobs[k];
+		ssize_t r;
+
+		if (!(fds[k].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		r = read(j->fd, j->out + j->len, sizeof(j->out) - 1 - j->len);
+		if (r < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (r > 0 && j->len + (size_t)r < sizeof(j->out) - 1) {
+			j->len += (size_t)r;
+			continue;
+		}
+		if (r > 0)
+			j->len += (size_t)r;
+		/* EOF, an error, or more than a report holds: done. */
+		end_job(k);
+	}
 }
 
 int dom_destroy(uint32_t domid, dom_done_fn *done, void *arg)
 {
-	libxl_asyncop_how how = { .callback = destroy_done };
-	struct dom_op *op = calloc(1, sizeof(*op));
+	char id[16];
+	char *argv[] = { "xldrvd", "--exec-destroy", id, NULL };
 
-	if (!op)
-		return -ENOMEM;
-	op->domid = domid;
-	op->done = done;
-	op->arg = arg;
-	how.u.for_callback = op;
-	if (libxl_domain_destroy(ctx, domid, &how)) {
-		free(op);
-		return -EIO;
-	}
-	return 0;
+	snprintf(id, sizeof(id), "%" PRIu32, domid);
+	return job_spawn(argv, done, arg, domid);
 }
 
 /*
  * Create the domain of @cfgfile, with domid @want if it is valid: libxl
  * then asks Xen for exactly that domid, and fails if Xen will not give it
  * (still in use, or retired too recently); the caller retries with any.
- * The domain is unpaused once built, as `xl create` does.
+ * The domain is unpaused once built, as `xl create` does.  The config is
+ * parsed here first, so that a bad one is refused with its message.
  */
 int dom_create(const char *cfgfile, uint32_t want, dom_done_fn *done,
 	       void *arg, char *err, size_t errlen)
 {
-	libxl_asyncop_how how = { .callback = op_done };
-	struct dom_op *op = calloc(1, sizeof(*op));
+	libxl_domain_config dc;
+	char id[16];
+	char *argv[] = { "xldrvd", "--exec-create", (char *)cfgfile, id,
+			 NULL };
+	int rc;
 
-	if (!op)
-		return -ENOMEM;
-	libxl_domain_config_init(&op->dc);
-	if (dom_parse_xlcfg(cfgfile, &op->dc, err, errlen)) {
-		libxl_domain_config_dispose(&op->dc);
-		free(op);
+	libxl_domain_config_init(&dc);
+	rc = dom_parse_xlcfg(cfgfile, &dc, err, errlen);
+	libxl_domain_config_dispose(&dc);
+	if (rc)
 		return -EINVAL;
+	snprintf(id, sizeof(id), "%" PRIu32, want);
+	rc = job_spawn(argv, done, arg, XLDRVD_INVALID_DOMID);
+	if (rc)
+		snprintf(err, errlen, "cannot start the libxl child: %s",
+			 strerror(-rc));
+	return rc;
+}
+
+/* The children's side: one synchronous libxl operation, then exit. */
+int dom_exec_main(int argc, char **argv)
+{
+	libxl_domain_config dc;
+	char err[512];
+	unsigned long v;
+	uint32_t domid;
+	char *end;
+	int rc = 1;
+
+	log_init("xldrvd-libxl", true, false);
+	if (argc < 3 || dom_init())
+		return 1;
+	errno = 0;
+	v = strtoul(argv[argc - 1], &end, 10);
+	if (errno || *end || v > UINT32_MAX)
+		goto out;
+	domid = (uint32_t)v;
+	if (!strcmp(argv[1], "--exec-destroy") && argc == 3) {
+		if (libxl_domain_destroy(ctx, domid, NULL) &&
+		    libxl_domain_info(ctx, NULL, domid) !=
+		    ERROR_DOMAIN_NOTFOUND)
+			goto out;
+		printf("ok %" PRIu32 "\n", domid);
+		rc = 0;
+	} else if (!strcmp(argv[1], "--exec-create") && argc == 4) {
+		libxl_domain_config_init(&dc);
+		if (dom_parse_xlcfg(argv[2], &dc, err, sizeof(err))) {
+			log_msg(LOG_ERR, "%s", err);
+			libxl_domain_config_dispose(&dc);
+			goto out;
+		}
+		dc.c_info.domid = domid;
+		domid = XLDRVD_INVALID_DOMID;
+		/* A failed create is cleaned up by libxl itself. */
+		if (!libxl_domain_create_new(ctx, &dc, &domid, NULL, NULL)) {
+			if (!libxl_domain_unpause(ctx, domid, NULL)) {
+				printf("ok %" PRIu32 "\n", domid);
+				rc = 0;
+			} else {
+				/* Built but never ran: leave nothing behind. */
+				libxl_domain_destroy(ctx, domid, NULL);
+			}
+		}
+		libxl_domain_config_dispose(&dc);
 	}
-	op->dc.c_info.domid = want;
-	op->domid = XLDRVD_INVALID_DOMID;
-	op->done = done;
-	op->arg = arg;
-	how.u.for_callback = op;
-	if (libxl_domain_create_new(ctx, &op->dc, &op->domid, &how, NULL)) {
-		snprintf(err, errlen, "libxl_domain_create_new failed");
-		libxl_domain_config_dispose(&op->dc);
-		free(op);
-		return -EIO;
-	}
-	return 0;
+out:
+	fflush(stdout);
+	dom_exit();
+	return rc;
 }
 
 /* The keys dom_parse_xlcfg() implements; any other one is refused. */

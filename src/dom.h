@@ -32,6 +32,9 @@ int dom_next_event(struct dom_event *ev);
 int dom_beforepoll(struct pollfd *fds, int *nfds, int *timeout,
 		   struct timeval now);
 void dom_afterpoll(struct pollfd *fds, int nfds, struct timeval now);
+int dom_job_pollfds(struct pollfd *fds, int max);
+void dom_job_afterpoll(struct pollfd *fds, int n);
+int dom_exec_main(int argc, char **argv);
 int dom_destroy(uint32_t domid, dom_done_fn *done, void *arg);
 int dom_create(const char *cfgfile, uint32_t want, dom_done_fn *done,
 	       void *arg, char *err, size_t errlen);

@@ -220,6 +220,22 @@ static void start_restart(struct daemon *D, struct dd *d, uint64_t now)
 	dd_gone(D, d, now);
 }
 
+/* Whether dom0's PCI backend for @domid is still in xenstore. */
+static bool pciback_holds(struct daemon *D, uint32_t domid)
+{
+	char rel[32];
+	size_t len;
+	char *v;
+	int err;
+
+	snprintf(rel, sizeof(rel), "backend/pci/%" PRIu32, domid);
+	v = xsc_read_dom(&D->xs, 0, rel, XLDRV_XS_VALUE_MAX, &len, &err);
+	if (!v)
+		return err != -ENOENT;
+	free(v);
+	return true;
+}
+
 static void create_now(struct daemon *D, struct dd *d, uint64_t now)
 {
 	uint32_t want = d->create_any_domid ? XLDRVD_INVALID_DOMID :
@@ -228,6 +244,16 @@ static void create_now(struct daemon *D, struct dd *d, uint64_t now)
 
 	if (want == 0)
 		want = XLDRVD_INVALID_DOMID;
+	if (want != XLDRVD_INVALID_DOMID && pciback_holds(D, want)) {
+		/*
+		 * dom0's pciback still has the old domain's PCI backend:
+		 * a new domain under that domid gets no PCI devices (seen in
+		 * the lab), so this once it takes another.
+		 */
+		log_msg(LOG_NOTICE, "%s: pciback still holds domid %" PRIu32
+			"; creating with any domid", d->conf->name, want);
+		want = XLDRVD_INVALID_DOMID;
+	}
 	d->busy = true;
 	err[0] = '\0';
 	if (dom_create(d->conf->config, want, created_cb, d, err,
@@ -862,7 +888,7 @@ static int run(struct daemon *D)
 {
 	struct pollfd fds[MAX_POLLFDS];
 	unsigned int i;
-	int n, base, nx, timeout;
+	int n, nj, base, nx, timeout;
 	struct timeval tv;
 	uint64_t now;
 
@@ -872,7 +898,8 @@ static int run(struct daemon *D)
 		fds[1] = (struct pollfd){ .fd = xsc_fd(&D->xs),
 					  .events = POLLIN };
 		n = ctl_pollfds(&D->ctl, fds + 2, MAX_POLLFDS - 2);
-		base = 2 + n;
+		nj = dom_job_pollfds(fds + 2 + n, MAX_POLLFDS - 2 - n);
+		base = 2 + n + nj;
 		nx = MAX_POLLFDS - base;
 		timeout = timeout_ms(D, now);
 		gettimeofday(&tv, NULL);
@@ -887,6 +914,7 @@ static int run(struct daemon *D)
 		}
 		gettimeofday(&tv, NULL);
 		dom_afterpoll(fds + base, nx, tv);
+		dom_job_afterpoll(fds + 2 + n, nj);
 		now = now_mono_ms();
 
 		on_libxl_events(D, now);
@@ -982,6 +1010,10 @@ int main(int argc, char **argv)
 	unsigned int i;
 	int opt, rc;
 
+	/* A child of ours running one libxl operation (dom.c). */
+	if (argc > 1 && (!strcmp(argv[1], "--exec-create") ||
+			 !strcmp(argv[1], "--exec-destroy")))
+		return dom_exec_main(argc, argv);
 	while ((opt = getopt_long(argc, argv, "fdc:s:p:hV", opts, NULL)) !=
 	       -1) {
 		switch (opt) {
