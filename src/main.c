@@ -1087,6 +1087,7 @@ int main(int argc, char **argv)
 			"of a Xen host?)", strerror(errno));
 		return 1;
 	}
+	replumb_set_xs(&D->xs);
 	if (dom_init()) {
 		log_msg(LOG_ERR, "cannot open libxl (is this dom0 of a Xen "
 			"host?)");

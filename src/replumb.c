@@ -451,6 +451,41 @@ bool replumb_removal_pending(const struct replumb_plan *p)
 	return rp_plan_count(p, RP_STALE) || rp_plan_count(p, RP_REMOVING);
 }
 
+static struct xsc *rp_xs;
+
+void replumb_set_xs(struct xsc *xs)
+{
+	rp_xs = xs;
+}
+
+/*
+ * libxl's add waits for the backend to show InitWait, and only that: a
+ * mapper serves at once, and a client whose frontend driver is loaded
+ * connects at once, so the backend can pass InitWait before libxl looks,
+ * and the add "times out" on a device that works.  Connected is what
+ * matters: the client's own frontend state says so.  (The client can
+ * lie here, but only about its own device.)
+ */
+static bool frontend_connected(const struct rp_op *op)
+{
+	char rel[64];
+	size_t len = 0;
+	char *v;
+	int err;
+	bool up;
+
+	if (!rp_xs)
+		return false;
+	snprintf(rel, sizeof(rel), "device/%s/%d/state",
+		 rp_kind_name(op->kind), op->devid);
+	v = xsc_read_dom(rp_xs, op->client, rel, 8, &len, &err);
+	if (!v)
+		return false;
+	up = len == 1 && v[0] == '4';
+	free(v);
+	return up;
+}
+
 static void op_done(struct rp_op *op)
 {
 	struct replumb_plan *p = op->plan;
@@ -473,6 +508,12 @@ static void op_done(struct rp_op *op)
 				  op->client, kind, op->devid);
 		e->phase = RP_REMOVED;
 		return;
+	}
+	if (op->rc == ERROR_TIMEDOUT && frontend_connected(op)) {
+		log_msg(LOG_INFO, "%s: client %s (domid %" PRIu32 ") %s %d "
+			"connected before libxl saw it wait", op->dd,
+			op->name, op->client, kind, op->devid);
+		op->rc = 0;
 	}
 	if (op->rc)
 		log_event(op->dd, "re-plumbing client %s (domid %" PRIu32 ") "

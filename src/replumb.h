@@ -20,5 +20,6 @@ unsigned int replumb_step(struct replumb_plan *p, const char *dd,
 			  uint32_t new_domid);
 bool replumb_removal_pending(const struct replumb_plan *p);
 bool replumb_reap(void);
+void replumb_set_xs(struct xsc *xs);
 
 #endif

@@ -80,6 +80,22 @@ static void uuid_parse(const char *s, libxl_uuid *u)
 	}
 }
 
+/* A client's frontend state, for an add libxl says timed out. */
+static const char *fe_state;
+
+char *xsc_read_dom(struct xsc *x, uint32_t domid, const char *rel,
+		   size_t max, size_t *len, int *err)
+{
+	(void)x;
+	(void)domid;
+	(void)max;
+	*err = -ENOENT;
+	if (!fe_state || !strstr(rel, "/state"))
+		return NULL;
+	*len = strlen(fe_state);
+	return strdup(fe_state);
+}
+
 /* /libxl/CLIENT/device/KIND/DEVID/backend, for plugged devices. */
 char *xsc_read_libxl(struct xsc *x, uint32_t domid, const char *rel,
 		     size_t max, size_t *len, int *err)
@@ -490,9 +506,18 @@ static void test_course(void)
 	}
 	CHECK_EQ(rp_plan_count(&p, RP_ADDING), 3);
 	CHECK_EQ(entry(&p, 7, RP_VIF, 0)->be_domid, 6);
-	complete(3, 0);
-	complete(4, ERROR_FAIL);
+	/*
+	 * libxl timed out waiting for InitWait: a success when the frontend
+	 * is connected, a failure otherwise.
+	 */
+	replumb_set_xs(&xs);
+	fe_state = "4";
+	complete(3, ERROR_TIMEDOUT);
 	replumb_reap();
+	fe_state = "1";
+	complete(4, ERROR_TIMEDOUT);
+	replumb_reap();
+	fe_state = NULL;
 	CHECK_EQ(p.n, 1);
 	CHECK_EQ(p.replumbed, 1);
 	CHECK_EQ(p.failed, 1);
