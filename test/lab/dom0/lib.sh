@@ -399,6 +399,14 @@ xldrvd_serving() {
 	domid dd
 }
 
+# xldrvd_restarted_for REASON: status counts one restart, for REASON.
+xldrvd_restarted_for() {
+	[ "$(xldrvd_field reason)" = "$1" ] ||
+		fail "status gives reason $(xldrvd_field reason), not $1"
+	[ "$(xldrvd_field restarts)" = 1 ] ||
+		fail "xldrvd counts $(xldrvd_field restarts) restarts, not 1"
+}
+
 # xldrvd_events: what xldrvd reported so far, a line each.
 xldrvd_events() {
 	xldrv-ctl events
