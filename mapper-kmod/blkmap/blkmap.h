@@ -45,6 +45,7 @@ struct xldrv_blkmap_pending {
 	unsigned int copy_first;	/* its grant copies in dev->copy */
 	atomic_t bios;			/* bios still in flight */
 	int status;			/* BLKIF_RSP_* */
+	bool io_failed;			/* the disk failed a bio of it */
 };
 
 struct xldrv_blkmap_stats {
@@ -123,5 +124,8 @@ irqreturn_t xldrv_blkmap_interrupt(int irq, void *data);
 
 int xldrv_blkmap_sysfs_add(struct xldrv_blkmap_dev *dev);
 void xldrv_blkmap_sysfs_del(struct xldrv_blkmap_dev *dev);
+
+/* health.c: a disk that fails request after request is reported dead. */
+void xldrv_blkmap_io_result(struct xldrv_blkmap_dev *dev, bool failed);
 
 #endif /* XLDRV_BLKMAP_H */

@@ -167,6 +167,9 @@ static void xldrv_blkmap_finish(struct xldrv_blkmap_pending *p)
 	 * (and blkback) check and send.
 	 */
 	xldrv_blkmap_respond(dev, p->req.id, p->req.op, p->status);
+	/* Only what reached the disk: a bad grant says nothing of it. */
+	if (p->io_failed || p->status == BLKIF_RSP_OKAY)
+		xldrv_blkmap_io_result(dev, p->io_failed);
 	for (i = 0; i < p->req.nr_segs; i++)
 		dev->pool[dev->pool_free++] = p->pages[i];
 	list_add(&p->node, &dev->free);
@@ -181,6 +184,7 @@ static void xldrv_blkmap_end_io(struct bio *bio)
 
 	if (bio->bi_status) {
 		p->status = BLKIF_RSP_ERROR;
+		p->io_failed = true;
 		atomic64_inc(&dev->stats.io_errors);
 	}
 	bio_put(bio);
@@ -456,6 +460,7 @@ static bool xldrv_blkmap_start(struct xldrv_blkmap_dev *dev,
 		p->pages[i] = dev->pool[--dev->pool_free];
 	dev->inflight++;
 	p->status = BLKIF_RSP_OKAY;
+	p->io_failed = false;
 
 	switch (p->req.op) {
 	case BLKIF_OP_READ:

@@ -12,8 +12,11 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/ctype.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
 #include <linux/ktime.h>
 #include <linux/timekeeping.h>
 #include <linux/workqueue.h>
@@ -46,6 +49,63 @@ static void xldrv_heartbeat_beat(struct work_struct *work)
 			      XLDRV_HEARTBEAT_PERIOD_S * HZ);
 }
 
+/*
+ * A device this mapper serves from is dead (its NIC unregistered under
+ * the clients, its disk failing every request): "DEVICE REASON" in
+ * data/xldrv/error tells xldrvd to restart the domain, which restarts
+ * the driver.  Callable from any context; the write happens in a work
+ * item, and the first report stands until then.
+ */
+static void xldrv_report_work_fn(struct work_struct *work);
+static DECLARE_WORK(xldrv_report_work, xldrv_report_work_fn);
+static DEFINE_SPINLOCK(xldrv_report_lock);
+static char xldrv_report_val[XLDRV_XS_ERROR_MAX + 1];
+
+static void xldrv_report_work_fn(struct work_struct *work)
+{
+	char val[XLDRV_XS_ERROR_MAX + 1];
+	unsigned long flags;
+	int err;
+
+	spin_lock_irqsave(&xldrv_report_lock, flags);
+	strscpy(val, xldrv_report_val, sizeof(val));
+	spin_unlock_irqrestore(&xldrv_report_lock, flags);
+	if (!val[0])
+		return;
+	err = xenbus_write(XBT_NIL, XLDRV_XS_DIR, "error", val);
+	if (err)
+		pr_err("cannot report \"%s\" in %s: %d\n", val,
+		       XLDRV_XS_ERROR, err);
+	else
+		pr_err("reported to dom0: %s\n", val);
+}
+
+void xldrv_report_device_error(const char *dev, const char *reason)
+{
+	char name[XLDRV_XS_DEVICE_MAX + 1];
+	unsigned long flags;
+	size_t i;
+
+	/* The format xldrvd accepts: [A-Za-z0-9:._-]{1,32}, a space. */
+	strscpy(name, dev, sizeof(name));
+	for (i = 0; name[i]; i++)
+		if (!isalnum(name[i]) && !strchr(":._-", name[i]))
+			name[i] = '_';
+	if (!name[0])
+		strscpy(name, "unknown", sizeof(name));
+	spin_lock_irqsave(&xldrv_report_lock, flags);
+	if (!xldrv_report_val[0]) {
+		snprintf(xldrv_report_val, sizeof(xldrv_report_val), "%s %s",
+			 name, reason);
+		for (i = 0; xldrv_report_val[i]; i++)
+			if (xldrv_report_val[i] < 0x20 ||
+			    xldrv_report_val[i] > 0x7e)
+				xldrv_report_val[i] = '?';
+	}
+	spin_unlock_irqrestore(&xldrv_report_lock, flags);
+	schedule_work(&xldrv_report_work);
+}
+
 /* The first beat at once: xldrvd takes it as "serving again". */
 void xldrv_heartbeat_start(void)
 {
@@ -55,4 +115,5 @@ void xldrv_heartbeat_start(void)
 void xldrv_heartbeat_stop(void)
 {
 	cancel_delayed_work_sync(&xldrv_heartbeat_work);
+	cancel_work_sync(&xldrv_report_work);
 }

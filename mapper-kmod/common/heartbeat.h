@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The driver domain's heartbeat in xenstore (include/xldrv/xenstore.h),
- * kept by every mapper module: dom0's xldrvd restarts the domain when it
- * stops.  Built into each mapper module on its own, so that either one
+ * The driver domain's health in xenstore (include/xldrv/xenstore.h):
+ * the heartbeat every mapper module keeps, and the device errors they
+ * report; dom0's xldrvd restarts the domain when the beat stops or a
+ * device is reported dead.  Built into each mapper module on its own, so that either one
  * loaded alone keeps the domain's heartbeat going.
  */
 #ifndef XLDRV_HEARTBEAT_H
@@ -10,5 +11,6 @@
 
 void xldrv_heartbeat_start(void);
 void xldrv_heartbeat_stop(void);
+void xldrv_report_device_error(const char *dev, const char *reason);
 
 #endif /* XLDRV_HEARTBEAT_H */

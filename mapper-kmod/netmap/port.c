@@ -11,6 +11,7 @@
 #include <linux/rtnetlink.h>
 
 #include "netmap.h"
+#include "../common/heartbeat.h"
 
 /* Ports and their vif lists change under this; frames go by RCU. */
 static DEFINE_MUTEX(xldrv_netmap_lock);
@@ -309,6 +310,8 @@ static int xldrv_netmap_netdev_event(struct notifier_block *nb,
 	pr_warn("%s: unregistered under its clients; they are cut off\n",
 		port->name);
 	xldrv_netmap_port_release_nic(port);
+	/* Its driver is gone: only a restart of this domain brings it back. */
+	xldrv_report_device_error(port->name, "unregistered under its clients");
 	return NOTIFY_DONE;
 }
 

@@ -18,6 +18,18 @@ unsigned int xldrv_blkmap_pool_pages = 1024;
 #define CLIENT 7
 #define OTHER 8
 
+/* health.c's entry point: what the ring told it of the disk. */
+static unsigned int io_ok_calls, io_failed_calls;
+
+void xldrv_blkmap_io_result(struct xldrv_blkmap_dev *d, bool failed)
+{
+	(void)d;
+	if (failed)
+		io_failed_calls++;
+	else
+		io_ok_calls++;
+}
+
 static struct xldrv_blkmap_dev *dev;
 static struct blkif_sring *sring;
 static struct blkif_front_ring front;
@@ -42,6 +54,9 @@ static struct page *grant(grant_ref_t ref, bool readonly, domid_t owner)
 static void setup(bool readonly)
 {
 	unsigned int i;
+
+	io_ok_calls = 0;
+	io_failed_calls = 0;
 
 	for (i = 0; i < KFAKE_NR_GRANTS; i++) {
 		free(kfake_grant[i].page);
@@ -333,6 +348,9 @@ static void test_bad_grants(void)
 	xldrv_blkmap_pass(dev);
 	expect_rsp(3, BLKIF_OP_READ, BLKIF_RSP_ERROR);
 	CHECK_EQ(atomic64_read(&dev->stats.grant_errors), 2);
+	/* The client's bad grants say nothing of the disk: one good write. */
+	CHECK_EQ(io_failed_calls, 0);
+	CHECK_EQ(io_ok_calls, 1);
 	teardown();
 }
 
@@ -480,6 +498,8 @@ static void test_io_error(void)
 	expect_rsp(1, BLKIF_OP_READ, BLKIF_RSP_ERROR);
 	CHECK_EQ(kfake_copy_calls, 0);	/* nothing copied out */
 	CHECK_EQ(atomic64_read(&dev->stats.io_errors), 1);
+	CHECK_EQ(io_failed_calls, 1);
+	CHECK_EQ(io_ok_calls, 0);
 	teardown();
 }
 
