@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xldrv_blkfront: a blkif frontend that survives its backend.  When the
+ * driver domain serving a disk dies or is restarted, the disk stays: I/O
+ * in flight is kept in the shadow table (shadow.h), new I/O waits in
+ * blk-mq, and everything is replayed on the ring of the next backend,
+ * whichever domain that is.  Only after recovery_timeout_s without a
+ * backend does the I/O fail.
+ *
+ * Data goes through pages of our own (bounce pages), never the block
+ * layer's: a dead or hung backend domain may still map what we granted
+ * it, so a granted page is only ever reused once the grant is over, and
+ * otherwise handed to the grant table code to free when it is.
+ */
+#ifndef XLDRV_BLKFRONT_H
+#define XLDRV_BLKFRONT_H
+
+#include <linux/blk-mq.h>
+#include <linux/interrupt.h>
+#include <linux/mutex.h>
+#include <linux/scatterlist.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <xen/grant_table.h>
+#include <xen/xenbus.h>
+#include <xen/interface/io/blkif.h>
+
+#include "shadow.h"
+
+/* Linux's xvd major: held by xen-blkfront or by us, never both. */
+#define XLDRV_BLKFRONT_MAJOR 202
+#define XLDRV_BLKFRONT_SEGS BLKIF_MAX_SEGMENTS_PER_REQUEST
+
+extern unsigned int xldrv_blkfront_recovery_timeout_s;
+
+enum xldrv_blkfront_conn {
+	XLDRV_BLKFRONT_DOWN,	/* no ring: I/O is held (or failed, after the timeout) */
+	XLDRV_BLKFRONT_RING,	/* ring offered, backend not yet Connected */
+	XLDRV_BLKFRONT_UP,	/* connected */
+};
+
+/* Per shadow slot: what its request holds besides the shadow entry. */
+struct xldrv_blkfront_slot {
+	struct scatterlist sg[XLDRV_BLKFRONT_SEGS];
+	unsigned int nr_sg;
+	struct page *pages[XLDRV_BLKFRONT_SEGS];	/* bounce pages, ours */
+	grant_ref_t grefs[XLDRV_BLKFRONT_SEGS];
+	unsigned int nr_grants;		/* granted to the current backend */
+};
+
+/* blk-mq's per-request data: how it ends, once off the lock. */
+struct xldrv_blkfront_rq {
+	blk_status_t status;
+};
+
+struct xldrv_blkfront {
+	struct xenbus_device *xdev;
+	/* Serialises the xenbus side: update(), the reset work, remove. */
+	struct mutex mutex;
+	/* The ring, the shadow table, conn and failed: shared with the
+	 * interrupt handler and queue_rq.
+	 */
+	spinlock_t lock;
+
+	/* The backend we follow: what our "backend" node names now. */
+	char *backend;
+	domid_t backend_id;
+	struct xenbus_watch node_watch;		/* our backend node */
+	struct xenbus_watch state_watch;	/* <backend>/state */
+	bool removing;
+	bool refused;		/* this backend's disk does not fit ours */
+
+	u16 handle;
+	unsigned int vdevice;
+
+	enum xldrv_blkfront_conn conn;
+	bool failed;		/* recovery timed out: I/O fails at once */
+	bool reset;		/* the ring is broken: make the backend let go */
+
+	struct page *ring_page;
+	grant_ref_t ring_ref;
+	struct blkif_front_ring ring;
+	evtchn_port_t evtchn;
+	int irq;
+
+	struct xldrv_blkfront_shadow sh;
+	struct xldrv_blkfront_shadow_ent *ent;
+	struct xldrv_blkfront_slot *slots;
+
+	struct blk_mq_tag_set tag_set;
+	struct gendisk *disk;
+	u64 sectors;
+	unsigned int sector_size;
+	bool flush;		/* feature-flush-cache */
+	bool readonly;
+
+	struct delayed_work recovery_work;	/* the recovery timeout */
+	struct delayed_work replay_work;
+	struct work_struct reset_work;
+};
+
+/* ring.c */
+int xldrv_blkfront_issue(struct xldrv_blkfront *blk, int slot);
+void xldrv_blkfront_release_grants(struct xldrv_blkfront *blk, int slot);
+void xldrv_blkfront_replay_work(struct work_struct *work);
+irqreturn_t xldrv_blkfront_interrupt(int irq, void *data);
+void xldrv_blkfront_notify(struct xldrv_blkfront *blk);
+
+/* disk.c */
+int xldrv_blkfront_disk_add(struct xldrv_blkfront *blk);
+void xldrv_blkfront_disk_del(struct xldrv_blkfront *blk);
+void xldrv_blkfront_finish(struct xldrv_blkfront *blk, int slot,
+			   blk_status_t status, struct list_head *done);
+void xldrv_blkfront_end_done(struct list_head *done);
+void xldrv_blkfront_fail_all(struct xldrv_blkfront *blk, bool if_down);
+
+/* xenbus.c */
+int xldrv_blkfront_xenbus_init(void);
+void xldrv_blkfront_xenbus_exit(void);
+
+#endif /* XLDRV_BLKFRONT_H */

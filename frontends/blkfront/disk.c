@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xldrv_blkfront: the block device.  One blk-mq hardware queue, as deep
+ * as the shadow table; the disk is made when the first backend connects
+ * and stays until the device is removed, whatever happens to backends.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <xen/interface/io/protocols.h>
+
+#include "blkfront.h"
+
+/*
+ * Completed requests are ended off blk->lock: ending one runs the
+ * bio's completion, which may submit I/O to this very disk.
+ */
+void xldrv_blkfront_finish(struct xldrv_blkfront *blk, int slot,
+			   blk_status_t status, struct list_head *done)
+{
+	struct request *rq = blk->sh.ent[slot].rq;
+	struct xldrv_blkfront_rq *pdu = blk_mq_rq_to_pdu(rq);
+
+	xldrv_blkfront_shadow_put(&blk->sh, slot);
+	pdu->status = status;
+	list_add_tail(&rq->queuelist, done);
+}
+
+void xldrv_blkfront_end_done(struct list_head *done)
+{
+	struct request *rq, *tmp;
+
+	list_for_each_entry_safe(rq, tmp, done, queuelist) {
+		struct xldrv_blkfront_rq *pdu = blk_mq_rq_to_pdu(rq);
+
+		list_del_init(&rq->queuelist);
+		blk_mq_end_request(rq, pdu->status);
+	}
+}
+
+/*
+ * The recovery timeout ran out (@if_down: unless a backend connected
+ * meanwhile), or the device is going: everything held fails, and so does
+ * what comes, until a backend connects again.
+ */
+void xldrv_blkfront_fail_all(struct xldrv_blkfront *blk, bool if_down)
+{
+	unsigned int i, n = 0;
+	LIST_HEAD(done);
+
+	spin_lock_irq(&blk->lock);
+	if (if_down && blk->conn == XLDRV_BLKFRONT_UP) {
+		spin_unlock_irq(&blk->lock);
+		return;
+	}
+	blk->failed = true;
+	for (i = 0; i < blk->sh.size; i++) {
+		if (blk->sh.ent[i].state == XLDRV_BLKFRONT_SHADOW_FREE)
+			continue;
+		xldrv_blkfront_release_grants(blk, i);
+		xldrv_blkfront_finish(blk, i, BLK_STS_IOERR, &done);
+		n++;
+	}
+	/* What waits in blk-mq comes to queue_rq, to fail there. */
+	if (blk->disk)
+		blk_mq_start_stopped_hw_queues(blk->disk->queue, true);
+	spin_unlock_irq(&blk->lock);
+	xldrv_blkfront_end_done(&done);
+	if (n)
+		pr_warn("%s: %u requests failed: no backend\n",
+			blk->xdev->nodename, n);
+}
+
+static blk_status_t xldrv_blkfront_queue_rq(struct blk_mq_hw_ctx *hctx,
+					    const struct blk_mq_queue_data *bd)
+{
+	struct xldrv_blkfront *blk = hctx->queue->queuedata;
+	struct request *rq = bd->rq;
+	struct xldrv_blkfront_shadow_ent *e;
+	struct xldrv_blkfront_slot *s;
+	struct scatterlist *sg;
+	unsigned long flags;
+	unsigned int i;
+	int slot;
+	u8 op;
+
+	switch (req_op(rq)) {
+	case REQ_OP_READ:
+		op = BLKIF_OP_READ;
+		break;
+	case REQ_OP_WRITE:
+		op = BLKIF_OP_WRITE;
+		break;
+	case REQ_OP_FLUSH:
+		/* Only with feature-flush-cache: see disk_add. */
+		op = BLKIF_OP_FLUSH_DISKCACHE;
+		break;
+	default:
+		return BLK_STS_NOTSUPP;
+	}
+	blk_mq_start_request(rq);
+
+	spin_lock_irqsave(&blk->lock, flags);
+	if (blk->failed) {
+		spin_unlock_irqrestore(&blk->lock, flags);
+		return BLK_STS_IOERR;
+	}
+	/* No backend, or one still being given what was held: wait. */
+	if (blk->conn != XLDRV_BLKFRONT_UP || blk->sh.nr_pending) {
+		/* Under the lock: the replay work starts it under it. */
+		blk_mq_stop_hw_queue(hctx);
+		spin_unlock_irqrestore(&blk->lock, flags);
+		return BLK_STS_RESOURCE;
+	}
+	slot = xldrv_blkfront_shadow_get(&blk->sh, rq);
+	if (slot < 0)
+		goto busy;
+	e = &blk->sh.ent[slot];
+	s = &blk->slots[slot];
+	memset(&e->req, 0, sizeof(e->req));
+	e->req.operation = op;
+	e->req.u.rw.handle = blk->handle;
+	e->req.u.rw.sector_number = blk_rq_pos(rq);
+	s->nr_sg = 0;
+	if (op != BLKIF_OP_FLUSH_DISKCACHE) {
+		sg_init_table(s->sg, XLDRV_BLKFRONT_SEGS);
+		s->nr_sg = blk_rq_map_sg(rq->q, rq, s->sg);
+	}
+	for_each_sg(s->sg, sg, s->nr_sg, i) {
+		/* The queue limits promise this; a grant cannot do more. */
+		if (WARN_ON_ONCE(sg->offset + sg->length > XEN_PAGE_SIZE ||
+				 (sg->offset | sg->length) & 511)) {
+			xldrv_blkfront_shadow_put(&blk->sh, slot);
+			spin_unlock_irqrestore(&blk->lock, flags);
+			return BLK_STS_IOERR;
+		}
+		e->req.u.rw.seg[i] = (struct blkif_request_segment){
+			.first_sect = sg->offset >> 9,
+			.last_sect = (sg->offset + sg->length - 1) >> 9,
+		};
+	}
+	e->req.u.rw.nr_segments = s->nr_sg;
+	if (xldrv_blkfront_issue(blk, slot)) {
+		xldrv_blkfront_shadow_put(&blk->sh, slot);
+		goto busy;
+	}
+	if (bd->last)
+		xldrv_blkfront_notify(blk);
+	spin_unlock_irqrestore(&blk->lock, flags);
+	return BLK_STS_OK;
+
+busy:
+	xldrv_blkfront_notify(blk);
+	spin_unlock_irqrestore(&blk->lock, flags);
+	return BLK_STS_RESOURCE;
+}
+
+static void xldrv_blkfront_commit_rqs(struct blk_mq_hw_ctx *hctx)
+{
+	struct xldrv_blkfront *blk = hctx->queue->queuedata;
+	unsigned long flags;
+
+	spin_lock_irqsave(&blk->lock, flags);
+	if (blk->conn == XLDRV_BLKFRONT_UP)
+		xldrv_blkfront_notify(blk);
+	spin_unlock_irqrestore(&blk->lock, flags);
+}
+
+/*
+ * Requests held through a backend's restart outlive blk-mq's timer; the
+ * recovery timeout, not this, decides when they fail.
+ */
+static enum blk_eh_timer_return xldrv_blkfront_timeout(struct request *rq)
+{
+	return BLK_EH_RESET_TIMER;
+}
+
+static const struct blk_mq_ops xldrv_blkfront_mq_ops = {
+	.queue_rq = xldrv_blkfront_queue_rq,
+	.commit_rqs = xldrv_blkfront_commit_rqs,
+	.timeout = xldrv_blkfront_timeout,
+};
+
+static const struct block_device_operations xldrv_blkfront_fops = {
+	.owner = THIS_MODULE,
+};
+
+/* xvda ... xvdz, xvdaa ...: as Linux's blkfront names them. */
+static void xldrv_blkfront_disk_name(char *buf, size_t len,
+				     unsigned int index)
+{
+	char tmp[8];
+	unsigned int n = 0;
+
+	do {
+		tmp[n++] = 'a' + index % 26;
+		index = index / 26;
+	} while (index-- && n < sizeof(tmp));
+	snprintf(buf, len, "xvd");
+	while (n && strlen(buf) + 1 < len)
+		strncat(buf, &tmp[--n], 1);
+}
+
+/* Major 202 (xvd) numbering only; emulated hd/sd numbers are refused. */
+static int xldrv_blkfront_minors(unsigned int vdevice, unsigned int *first,
+				 unsigned int *nr, unsigned int *index)
+{
+	if (vdevice & (1u << 28)) {
+		*first = vdevice & ((1u << 28) - 1);
+		*nr = 256;
+		*index = *first >> 8;
+	} else if ((vdevice >> 8) == XLDRV_BLKFRONT_MAJOR) {
+		*first = vdevice & 0xff;
+		*nr = 16;
+		*index = *first >> 4;
+	} else {
+		return -ENODEV;
+	}
+	/* A whole disk, not a partition. */
+	return *first & (*nr - 1) ? -ENODEV : 0;
+}
+
+int xldrv_blkfront_disk_add(struct xldrv_blkfront *blk)
+{
+	unsigned int first, nr, index;
+	struct gendisk *disk;
+	struct request_queue *q;
+	int err;
+
+	err = xldrv_blkfront_minors(blk->vdevice, &first, &nr, &index);
+	if (err) {
+		xenbus_dev_fatal(blk->xdev, err,
+				 "virtual-device %#x: only xvd disks are served",
+				 blk->vdevice);
+		return err;
+	}
+
+	memset(&blk->tag_set, 0, sizeof(blk->tag_set));
+	blk->tag_set.ops = &xldrv_blkfront_mq_ops;
+	blk->tag_set.nr_hw_queues = 1;
+	blk->tag_set.queue_depth = blk->sh.size;
+	blk->tag_set.numa_node = NUMA_NO_NODE;
+	blk->tag_set.flags = BLK_MQ_F_SHOULD_MERGE;
+	blk->tag_set.cmd_size = sizeof(struct xldrv_blkfront_rq);
+	blk->tag_set.driver_data = blk;
+	err = blk_mq_alloc_tag_set(&blk->tag_set);
+	if (err)
+		return err;
+
+	disk = blk_mq_alloc_disk(&blk->tag_set, blk);
+	if (IS_ERR(disk)) {
+		err = PTR_ERR(disk);
+		goto err_free_tag_set;
+	}
+	q = disk->queue;
+	blk_queue_logical_block_size(q, blk->sector_size);
+	blk_queue_physical_block_size(q, blk->sector_size);
+	/* One page per segment, each one grant, 11 to a request. */
+	blk_queue_max_segments(q, XLDRV_BLKFRONT_SEGS);
+	blk_queue_max_segment_size(q, XEN_PAGE_SIZE);
+	blk_queue_segment_boundary(q, XEN_PAGE_SIZE - 1);
+	blk_queue_max_hw_sectors(q, XLDRV_BLKFRONT_SEGS * (XEN_PAGE_SIZE >> 9));
+	blk_queue_dma_alignment(q, 511);
+	/*
+	 * As blkfront with feature-flush-cache: a volatile cache, no FUA;
+	 * the block layer turns FUA into a flush after the write.
+	 */
+	blk_queue_write_cache(q, blk->flush, false);
+	blk_queue_flag_set(QUEUE_FLAG_VIRT, q);
+
+	disk->major = XLDRV_BLKFRONT_MAJOR;
+	disk->first_minor = first;
+	disk->minors = nr;
+	disk->fops = &xldrv_blkfront_fops;
+	disk->private_data = blk;
+	xldrv_blkfront_disk_name(disk->disk_name, sizeof(disk->disk_name),
+				 index);
+	set_capacity(disk, blk->sectors);
+	set_disk_ro(disk, blk->readonly);
+	blk->disk = disk;
+
+	err = device_add_disk(&blk->xdev->dev, disk, NULL);
+	if (err)
+		goto err_put_disk;
+	pr_info("%s: %s, %llu sectors of %u bytes%s\n", blk->xdev->nodename,
+		disk->disk_name, (unsigned long long)blk->sectors,
+		blk->sector_size, blk->flush ? ", flush" : "");
+	return 0;
+
+err_put_disk:
+	blk->disk = NULL;
+	put_disk(disk);
+err_free_tag_set:
+	blk_mq_free_tag_set(&blk->tag_set);
+	return err;
+}
+
+void xldrv_blkfront_disk_del(struct xldrv_blkfront *blk)
+{
+	if (!blk->disk)
+		return;
+	del_gendisk(blk->disk);
+	put_disk(blk->disk);
+	blk->disk = NULL;
+	blk_mq_free_tag_set(&blk->tag_set);
+}

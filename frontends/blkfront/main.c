@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xldrv_blkfront: the restart-aware block frontend of xldrv, loaded in a
+ * client domain in place of xen-blkfront.  See blkfront.h.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <xen/xen.h>
+#include <xen/platform_pci.h>
+
+#include "blkfront.h"
+
+unsigned int xldrv_blkfront_recovery_timeout_s = 120;
+module_param_named(recovery_timeout_s, xldrv_blkfront_recovery_timeout_s,
+		   uint, 0644);
+MODULE_PARM_DESC(recovery_timeout_s,
+		 "Seconds I/O waits for a lost backend to come back before it fails (default 120; 0: fail at once)");
+
+static int __init xldrv_blkfront_init(void)
+{
+	int err;
+
+	if (!xen_domain() || !xen_has_pv_disk_devices())
+		return -ENODEV;
+	/* Ours and xen-blkfront's: whichever module loads first has it. */
+	err = register_blkdev(XLDRV_BLKFRONT_MAJOR, "xvd");
+	if (err) {
+		pr_err("block major %u is taken (xen-blkfront loaded?): %d\n",
+		       XLDRV_BLKFRONT_MAJOR, err);
+		return err;
+	}
+	err = xldrv_blkfront_xenbus_init();
+	if (err)
+		goto err_unregister_blkdev;
+	return 0;
+
+err_unregister_blkdev:
+	unregister_blkdev(XLDRV_BLKFRONT_MAJOR, "xvd");
+	return err;
+}
+
+static void __exit xldrv_blkfront_exit(void)
+{
+	xldrv_blkfront_xenbus_exit();
+	unregister_blkdev(XLDRV_BLKFRONT_MAJOR, "xvd");
+}
+
+module_init(xldrv_blkfront_init);
+module_exit(xldrv_blkfront_exit);
+MODULE_DESCRIPTION("xldrv block frontend: blkif disks that survive their backend's restart");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xldrv_blkfront: the data path.  Requests go on the ring from queue_rq
+ * (disk.c) and, after a reconnect, from the replay work; responses come
+ * back in the interrupt handler.  All of it under blk->lock.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/highmem.h>
+#include <xen/events.h>
+#include <xen/page.h>
+
+#include "blkfront.h"
+
+void xldrv_blkfront_notify(struct xldrv_blkfront *blk)
+{
+	int notify;
+
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&blk->ring, notify);
+	if (notify)
+		notify_remote_via_irq(blk->irq);
+}
+
+/*
+ * End the grants of @slot's request.  A page the backend still maps
+ * (a dead domain not yet torn down, or a backend that answered before
+ * unmapping) is no longer ours: the grant table code frees it once the
+ * mapping is gone, and the slot gets a fresh page when it next needs one.
+ */
+void xldrv_blkfront_release_grants(struct xldrv_blkfront *blk, int slot)
+{
+	struct xldrv_blkfront_slot *s = &blk->slots[slot];
+	unsigned int i;
+
+	for (i = 0; i < s->nr_grants; i++) {
+		if (gnttab_try_end_foreign_access(s->grefs[i]))
+			continue;
+		gnttab_end_foreign_access(s->grefs[i], s->pages[i]);
+		s->pages[i] = NULL;
+	}
+	s->nr_grants = 0;
+}
+
+/*
+ * Put @slot's request on the ring, granted afresh to the current backend:
+ * its first time (queue_rq filled in the shadow copy) or a replay.  Write
+ * data is copied in again each time: the pages of an earlier attempt may
+ * have been given up (see above), the block layer's pages are stable
+ * until we complete the request.
+ */
+int xldrv_blkfront_issue(struct xldrv_blkfront *blk, int slot)
+{
+	struct xldrv_blkfront_shadow_ent *e = &blk->sh.ent[slot];
+	struct xldrv_blkfront_slot *s = &blk->slots[slot];
+	bool write = e->req.operation != BLKIF_OP_READ;
+	struct blkif_request *req;
+	struct scatterlist *sg;
+	unsigned int i;
+	int ref;
+
+	if (RING_FULL(&blk->ring))
+		return -EBUSY;
+	for_each_sg(s->sg, sg, s->nr_sg, i) {
+		if (!s->pages[i]) {
+			s->pages[i] = alloc_page(GFP_ATOMIC | __GFP_NOWARN);
+			if (!s->pages[i])
+				goto err_release;
+		}
+		if (write)
+			memcpy_from_page(page_address(s->pages[i]) + sg->offset,
+					 sg_page(sg), sg->offset, sg->length);
+		ref = gnttab_grant_foreign_access(blk->backend_id,
+						  xen_page_to_gfn(s->pages[i]),
+						  write);
+		if (ref < 0)
+			goto err_release;
+		s->grefs[i] = ref;
+		s->nr_grants = i + 1;
+		e->req.u.rw.seg[i].gref = ref;
+	}
+	xldrv_blkfront_shadow_issue(&blk->sh, slot);
+	req = RING_GET_REQUEST(&blk->ring, blk->ring.req_prod_pvt);
+	*req = e->req;
+	blk->ring.req_prod_pvt++;
+	return 0;
+
+err_release:
+	/* Never on the ring: the backend cannot have mapped these. */
+	xldrv_blkfront_release_grants(blk, slot);
+	return -ENOMEM;
+}
+
+/* Replay as far as the shadow table lets us; true once all is out. */
+static bool xldrv_blkfront_replay(struct xldrv_blkfront *blk)
+{
+	int slot;
+
+	while ((slot = xldrv_blkfront_shadow_replay_next(&blk->sh)) >= 0) {
+		if (xldrv_blkfront_issue(blk, slot)) {
+			/* Out of pages or grants: try again shortly. */
+			schedule_delayed_work(&blk->replay_work, HZ / 10);
+			break;
+		}
+	}
+	xldrv_blkfront_notify(blk);
+	return !blk->sh.nr_pending;
+}
+
+/*
+ * After a reconnect (scheduled by xenbus.c), and whenever a completion
+ * may let a waiting flush go: the hardware queues start again only
+ * once everything held has been replayed, so new I/O goes behind it.
+ */
+void xldrv_blkfront_replay_work(struct work_struct *work)
+{
+	struct xldrv_blkfront *blk = container_of(to_delayed_work(work),
+						  struct xldrv_blkfront,
+						  replay_work);
+
+	/* Under the lock, as queue_rq stops them: no start is missed. */
+	spin_lock_irq(&blk->lock);
+	if (blk->conn == XLDRV_BLKFRONT_UP && xldrv_blkfront_replay(blk) &&
+	    blk->disk)
+		blk_mq_start_stopped_hw_queues(blk->disk->queue, true);
+	spin_unlock_irq(&blk->lock);
+}
+
+static blk_status_t xldrv_blkfront_status(const struct blkif_response *rsp)
+{
+	switch (rsp->status) {
+	case BLKIF_RSP_OKAY:
+		return BLK_STS_OK;
+	case BLKIF_RSP_EOPNOTSUPP:
+		return BLK_STS_NOTSUPP;
+	default:
+		return BLK_STS_IOERR;
+	}
+}
+
+static void xldrv_blkfront_response(struct xldrv_blkfront *blk,
+				    const struct blkif_response *rsp,
+				    struct list_head *done)
+{
+	struct xldrv_blkfront_slot *s;
+	blk_status_t status;
+	struct scatterlist *sg;
+	unsigned int i;
+	bool read;
+	int slot;
+
+	slot = xldrv_blkfront_shadow_lookup(&blk->sh, rsp->id);
+	if (slot < 0) {
+		pr_warn_ratelimited("%s: response with unknown or stale id %#llx ignored\n",
+				    blk->xdev->nodename, rsp->id);
+		return;
+	}
+	s = &blk->slots[slot];
+	read = blk->sh.ent[slot].req.operation == BLKIF_OP_READ;
+	status = xldrv_blkfront_status(rsp);
+	if (status == BLK_STS_NOTSUPP)
+		pr_warn_ratelimited("%s: backend refused operation %u\n",
+				    blk->xdev->nodename,
+				    blk->sh.ent[slot].req.operation);
+	/* Grants end before the data is read: it cannot change after. */
+	for (i = 0; i < s->nr_grants; i++) {
+		if (gnttab_try_end_foreign_access(s->grefs[i]))
+			continue;
+		pr_warn_ratelimited("%s: backend answered id %#llx but still maps its pages\n",
+				    blk->xdev->nodename, rsp->id);
+		gnttab_end_foreign_access(s->grefs[i], s->pages[i]);
+		s->pages[i] = NULL;
+		status = BLK_STS_IOERR;
+	}
+	s->nr_grants = 0;
+	if (read && status == BLK_STS_OK)
+		for_each_sg(s->sg, sg, s->nr_sg, i)
+			memcpy_to_page(sg_page(sg), sg->offset,
+				       page_address(s->pages[i]) + sg->offset,
+				       sg->length);
+	xldrv_blkfront_finish(blk, slot, status, done);
+}
+
+/*
+ * Only responses of the current ring, while connected: once the ring is
+ * torn down (xenbus.c) nothing on it is looked at again, and its
+ * requests are answered only by the next backend.
+ */
+irqreturn_t xldrv_blkfront_interrupt(int irq, void *data)
+{
+	struct xldrv_blkfront *blk = data;
+	struct blkif_response rsp;
+	unsigned long flags;
+	bool replay = false;
+	LIST_HEAD(done);
+	RING_IDX rc, rp;
+	int more;
+
+	spin_lock_irqsave(&blk->lock, flags);
+	if (blk->conn != XLDRV_BLKFRONT_UP || blk->reset)
+		goto out;
+	do {
+		rc = blk->ring.rsp_cons;
+		rp = READ_ONCE(blk->ring.sring->rsp_prod);
+		virt_rmb(); /* responses up to rp are visible once rp is read */
+		if (RING_RESPONSE_PROD_OVERFLOW(&blk->ring, rp)) {
+			pr_warn_ratelimited("%s: backend claims %u responses on a ring of %u: reconnecting\n",
+					    blk->xdev->nodename, rp - rc,
+					    RING_SIZE(&blk->ring));
+			blk->reset = true;
+			schedule_work(&blk->reset_work);
+			goto out;
+		}
+		for (; rc != rp; rc++) {
+			RING_COPY_RESPONSE(&blk->ring, rc, &rsp);
+			xldrv_blkfront_response(blk, &rsp, &done);
+		}
+		blk->ring.rsp_cons = rc;
+		RING_FINAL_CHECK_FOR_RESPONSES(&blk->ring, more);
+	} while (more);
+	replay = blk->sh.nr_pending;
+out:
+	spin_unlock_irqrestore(&blk->lock, flags);
+	xldrv_blkfront_end_done(&done);
+	if (replay)
+		schedule_delayed_work(&blk->replay_work, 0);
+	return IRQ_HANDLED;
+}

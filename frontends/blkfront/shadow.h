@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xldrv_blkfront: the shadow table.  One entry per request the block
+ * layer gave us and has not had back: a copy of the blkif request as it
+ * last went on a ring, and the block layer's request it stands for.
+ * Entries outlive rings: when the backend goes, the ring goes, and the
+ * entries wait to be replayed on the next one.
+ *
+ * Plain C over blkif's structures: the module builds it, and so does the
+ * unit test (test/unit/xldrv_blkfront_shadow_test.c), in userspace.
+ */
+#ifndef XLDRV_BLKFRONT_SHADOW_H
+#define XLDRV_BLKFRONT_SHADOW_H
+
+#include <linux/types.h>
+#include <xen/interface/io/blkif.h>
+
+/* A slot number must fit in the low 16 bits of a request id. */
+#define XLDRV_BLKFRONT_SHADOW_MAX 256u
+
+/* What xldrv_blkfront_shadow_get()/_replay_next() return instead of a slot. */
+#define XLDRV_BLKFRONT_SHADOW_NONE (-1)	/* nothing (left) to hand out */
+#define XLDRV_BLKFRONT_SHADOW_WAIT (-2)	/* a flush waits for earlier I/O */
+
+enum xldrv_blkfront_shadow_state {
+	XLDRV_BLKFRONT_SHADOW_FREE,
+	XLDRV_BLKFRONT_SHADOW_PENDING,	/* needs to go on the current ring */
+	XLDRV_BLKFRONT_SHADOW_ISSUED,	/* on the current ring, unanswered */
+};
+
+struct xldrv_blkfront_shadow_ent {
+	struct blkif_request req;	/* as last put on a ring */
+	void *rq;			/* the block layer's request */
+	u64 seq;			/* order the block layer gave it to us */
+	u64 id;				/* its id on the current ring */
+	u16 issues;			/* times put on a ring: part of the id */
+	u8 state;
+	int next_free;
+};
+
+struct xldrv_blkfront_shadow {
+	struct xldrv_blkfront_shadow_ent *ent;	/* the caller's array */
+	unsigned int size;
+	int free_head;
+	unsigned int nr_busy;		/* not FREE */
+	unsigned int nr_pending;	/* PENDING */
+	u64 next_seq;
+	u32 gen;			/* of the current ring; 0: none */
+	u32 last_gen;
+};
+
+void xldrv_blkfront_shadow_init(struct xldrv_blkfront_shadow *sh,
+				struct xldrv_blkfront_shadow_ent *ent,
+				unsigned int size);
+int xldrv_blkfront_shadow_get(struct xldrv_blkfront_shadow *sh, void *rq);
+void xldrv_blkfront_shadow_put(struct xldrv_blkfront_shadow *sh, int slot);
+u64 xldrv_blkfront_shadow_issue(struct xldrv_blkfront_shadow *sh, int slot);
+int xldrv_blkfront_shadow_lookup(const struct xldrv_blkfront_shadow *sh,
+				 u64 id);
+void xldrv_blkfront_shadow_ring_lost(struct xldrv_blkfront_shadow *sh);
+void xldrv_blkfront_shadow_new_ring(struct xldrv_blkfront_shadow *sh);
+int xldrv_blkfront_shadow_replay_next(const struct xldrv_blkfront_shadow *sh);
+
+#endif /* XLDRV_BLKFRONT_SHADOW_H */

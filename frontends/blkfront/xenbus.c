@@ -1,0 +1,585 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xldrv_blkfront: the xenbus side.  Which backend we follow is whatever
+ * our own "backend" and "backend-id" nodes name now: xldrvd re-plumbs a
+ * disk to a restarted driver domain by rewriting them.  The xenbus core
+ * keeps watching the backend it found at probe (dev->otherend); we watch
+ * our backend node and the current backend's state ourselves, and leave
+ * the core's fields alone.
+ *
+ * Every watch calls xldrv_blkfront_update(), always in the xenwatch
+ * thread, which reads xenstore afresh and moves us towards what it finds:
+ *
+ *  ours:  Initialising --(backend InitWait: ring offered)--> Initialised
+ *             ^   ^                                             |
+ *             |   |                             (backend Connected:
+ *             |   |                              disk made, or kept
+ *             |   |                              and held I/O replayed)
+ *             |   |                                             v
+ *             |   +---(backend gone, moved or Closed: ring   Connected
+ *             |        dropped, I/O held, timer armed)-----------+
+ *             |                                                  |
+ *             +---(backend Closed)--- Closed <--(backend Closing,|
+ *                                               or Connected to a ring
+ *                                               we dropped)------+
+ *
+ * "Gone" is the backend's state node missing (its directory removed,
+ * its domain dead) or unreadable; "moved" is our backend node naming
+ * another directory.  Backend Closing or Closed with online=0 is a
+ * detach, not a restart: held I/O fails and we close for good.  Every
+ * step checks where we are first, so a repeated event does nothing new.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <xen/events.h>
+#include <xen/page.h>
+#include <xen/interface/event_channel.h>
+#include <xen/interface/io/protocols.h>
+#include <asm/xen/hypercall.h>
+
+#include "blkfront.h"
+
+/* Drop the ring: nothing on it is looked at again.  Repeatable. */
+static void xldrv_blkfront_ring_down(struct xldrv_blkfront *blk)
+{
+	unsigned int i;
+
+	if (blk->conn == XLDRV_BLKFRONT_DOWN)
+		return;
+	spin_lock_irq(&blk->lock);
+	blk->conn = XLDRV_BLKFRONT_DOWN;
+	xldrv_blkfront_shadow_ring_lost(&blk->sh);
+	for (i = 0; i < blk->sh.size; i++)
+		xldrv_blkfront_release_grants(blk, i);
+	if (blk->disk)
+		blk_mq_stop_hw_queues(blk->disk->queue);
+	spin_unlock_irq(&blk->lock);
+
+	/* Closes the event channel as well. */
+	unbind_from_irqhandler(blk->irq, blk);
+	blk->irq = 0;
+	/* Freed once the backend has unmapped it, if it still does. */
+	gnttab_end_foreign_access(blk->ring_ref, blk->ring_page);
+	blk->ring_page = NULL;
+}
+
+/* The backend is lost to us, for now: hold I/O until the timeout. */
+static void xldrv_blkfront_lose(struct xldrv_blkfront *blk, const char *why)
+{
+	bool was_up = blk->conn != XLDRV_BLKFRONT_DOWN;
+
+	xldrv_blkfront_ring_down(blk);
+	if (!blk->disk || blk->failed)
+		return;
+	/* Armed once per loss: a repeated event keeps the first deadline. */
+	if (schedule_delayed_work(&blk->recovery_work,
+				  READ_ONCE(xldrv_blkfront_recovery_timeout_s) * HZ) ||
+	    was_up)
+		pr_warn_ratelimited("%s: %s: holding %u requests for up to %u s\n",
+				    blk->xdev->nodename, why, blk->sh.nr_busy,
+				    READ_ONCE(xldrv_blkfront_recovery_timeout_s));
+}
+
+static void xldrv_blkfront_recovery_work(struct work_struct *work)
+{
+	struct xldrv_blkfront *blk = container_of(to_delayed_work(work),
+						  struct xldrv_blkfront,
+						  recovery_work);
+
+	xldrv_blkfront_fail_all(blk, true);
+}
+
+static int xldrv_blkfront_bind(struct xldrv_blkfront *blk)
+{
+	struct evtchn_alloc_unbound alloc = {
+		.dom = DOMID_SELF,
+		.remote_dom = blk->backend_id,
+	};
+	int err;
+
+	/* Not xenbus_alloc_evtchn(): that is for dev->otherend_id. */
+	err = HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &alloc);
+	if (err)
+		return err;
+	err = bind_evtchn_to_irqhandler(alloc.port, xldrv_blkfront_interrupt,
+					0, "xldrv-blkfront", blk);
+	if (err < 0) {
+		xenbus_free_evtchn(blk->xdev, alloc.port);
+		return err;
+	}
+	blk->evtchn = alloc.port;
+	blk->irq = err;
+	return 0;
+}
+
+static int xldrv_blkfront_publish(struct xldrv_blkfront *blk, grant_ref_t ref)
+{
+	const char *node = blk->xdev->nodename;
+	struct xenbus_transaction xbt;
+	int err;
+
+again:
+	err = xenbus_transaction_start(&xbt);
+	if (err)
+		return err;
+	err = xenbus_printf(xbt, node, "ring-ref", "%u", ref);
+	if (!err)
+		err = xenbus_printf(xbt, node, "event-channel", "%u",
+				    blk->evtchn);
+	if (!err)
+		err = xenbus_printf(xbt, node, "protocol", "%s",
+				    XEN_IO_PROTO_ABI_NATIVE);
+	if (err) {
+		xenbus_transaction_end(xbt, 1);
+		return err;
+	}
+	err = xenbus_transaction_end(xbt, 0);
+	if (err == -EAGAIN)
+		goto again;
+	return err;
+}
+
+/* A fresh ring and event channel for the current backend. */
+static int xldrv_blkfront_ring_up(struct xldrv_blkfront *blk)
+{
+	struct blkif_sring *sring;
+	struct page *page;
+	int ref, err;
+
+	page = alloc_page(GFP_NOIO | __GFP_ZERO);
+	if (!page)
+		return -ENOMEM;
+	sring = page_address(page);
+	SHARED_RING_INIT(sring);
+	FRONT_RING_INIT(&blk->ring, sring, XEN_PAGE_SIZE);
+	ref = gnttab_grant_foreign_access(blk->backend_id,
+					  xen_page_to_gfn(page), 0);
+	if (ref < 0) {
+		err = ref;
+		goto err_free_page;
+	}
+	err = xldrv_blkfront_bind(blk);
+	if (err)
+		goto err_end_grant;
+	err = xldrv_blkfront_publish(blk, ref);
+	if (err)
+		goto err_unbind;
+
+	spin_lock_irq(&blk->lock);
+	blk->ring_page = page;
+	blk->ring_ref = ref;
+	xldrv_blkfront_shadow_new_ring(&blk->sh);
+	blk->conn = XLDRV_BLKFRONT_RING;
+	spin_unlock_irq(&blk->lock);
+	return 0;
+
+err_unbind:
+	unbind_from_irqhandler(blk->irq, blk);
+	blk->irq = 0;
+err_end_grant:
+	gnttab_end_foreign_access(ref, page);
+	return err;
+err_free_page:
+	__free_page(page);
+	return err;
+}
+
+/* The backend is Connected to the ring we offered: use it. */
+static void xldrv_blkfront_connect(struct xldrv_blkfront *blk)
+{
+	struct xenbus_device *xdev = blk->xdev;
+	unsigned long long sectors;
+	unsigned int sector_size;
+	bool flush, readonly;
+	int err;
+
+	err = xenbus_scanf(XBT_NIL, blk->backend, "sectors", "%llu", &sectors);
+	if (err != 1) {
+		pr_warn_ratelimited("%s: backend %s has no sectors node\n",
+				    xdev->nodename, blk->backend);
+		return;
+	}
+	sector_size = xenbus_read_unsigned(blk->backend, "sector-size", 512);
+	flush = xenbus_read_unsigned(blk->backend, "feature-flush-cache", 0);
+	readonly = xenbus_read_unsigned(blk->backend, "info", 0) &
+		   VDISK_READONLY;
+	if (sector_size < 512 || sector_size > PAGE_SIZE ||
+	    !is_power_of_2(sector_size) ||
+	    (blk->disk && sector_size != blk->sector_size)) {
+		/*
+		 * A queue's block size cannot change under its users.  Not
+		 * this backend again (it would loop), only another one.
+		 */
+		pr_warn_ratelimited("%s: backend %s has sector-size %u (was %u): not connecting\n",
+				    xdev->nodename, blk->backend, sector_size,
+				    blk->sector_size);
+		blk->refused = true;
+		xldrv_blkfront_lose(blk, "unusable backend");
+		xenbus_switch_state(xdev, XenbusStateClosed);
+		return;
+	}
+
+	spin_lock_irq(&blk->lock);
+	blk->conn = XLDRV_BLKFRONT_UP;
+	blk->failed = false;
+	spin_unlock_irq(&blk->lock);
+	cancel_delayed_work(&blk->recovery_work);
+	xenbus_switch_state(xdev, XenbusStateConnected);
+
+	if (!blk->disk) {
+		blk->sectors = sectors;
+		blk->sector_size = sector_size;
+		blk->flush = flush;
+		blk->readonly = readonly;
+		err = xldrv_blkfront_disk_add(blk);
+		if (err)
+			xenbus_dev_fatal(xdev, err, "adding the disk");
+		return;
+	}
+	if (sectors != blk->sectors) {
+		blk->sectors = sectors;
+		set_capacity_and_notify(blk->disk, sectors);
+	}
+	if (flush != blk->flush) {
+		blk->flush = flush;
+		blk_queue_write_cache(blk->disk->queue, flush, false);
+	}
+	if (readonly != blk->readonly) {
+		blk->readonly = readonly;
+		set_disk_ro(blk->disk, readonly);
+	}
+	pr_info("%s: reconnected to %s (dom%u), replaying %u requests\n",
+		xdev->nodename, blk->backend, blk->backend_id,
+		blk->sh.nr_pending);
+	/* It starts the hardware queues once all held I/O is out again. */
+	schedule_delayed_work(&blk->replay_work, 0);
+}
+
+/* Connected all along: a resize, if anything. */
+static void xldrv_blkfront_recheck(struct xldrv_blkfront *blk)
+{
+	unsigned long long sectors;
+
+	if (!blk->disk ||
+	    xenbus_scanf(XBT_NIL, blk->backend, "sectors", "%llu",
+			 &sectors) != 1 ||
+	    sectors == blk->sectors)
+		return;
+	blk->sectors = sectors;
+	set_capacity_and_notify(blk->disk, sectors);
+}
+
+/* A detach by the toolstack: nobody comes back for this device. */
+static void xldrv_blkfront_detach(struct xldrv_blkfront *blk)
+{
+	xldrv_blkfront_ring_down(blk);
+	cancel_delayed_work(&blk->recovery_work);
+	if (blk->disk && blk->xdev->state != XenbusStateClosed)
+		pr_info("%s: detached\n", blk->xdev->nodename);
+	xldrv_blkfront_fail_all(blk, false);
+	xenbus_frontend_closed(blk->xdev);
+}
+
+static void xldrv_blkfront_state_changed(struct xenbus_watch *watch,
+					 const char *path, const char *token);
+
+/*
+ * Follow our backend node.  A backend that moved is lost, whatever its
+ * state: its grants were for its domain, and our requests go to the new
+ * one.  Only from the xenwatch thread: unregistering a watch from there
+ * does not wait for the watch callbacks.
+ */
+static void xldrv_blkfront_follow(struct xldrv_blkfront *blk)
+{
+	struct xenbus_device *xdev = blk->xdev;
+	unsigned int id;
+	char *path;
+
+	path = xenbus_read(XBT_NIL, xdev->nodename, "backend", NULL);
+	if (IS_ERR(path))
+		path = NULL;
+	id = xenbus_read_unsigned(xdev->nodename, "backend-id",
+				  DOMID_FIRST_RESERVED);
+	if (path && id >= DOMID_FIRST_RESERVED) {
+		kfree(path);
+		path = NULL;
+	}
+	if (path && blk->backend && !strcmp(path, blk->backend) &&
+	    id == blk->backend_id) {
+		kfree(path);
+		return;
+	}
+	if (!path && !blk->backend)
+		return;
+
+	if (blk->backend)
+		xldrv_blkfront_lose(blk, "backend moved");
+	if (blk->state_watch.node) {
+		unregister_xenbus_watch(&blk->state_watch);
+		kfree(blk->state_watch.node);
+		blk->state_watch.node = NULL;
+	}
+	kfree(blk->backend);
+	blk->backend = path;
+	blk->backend_id = id;
+	blk->refused = false;
+	if (!path)
+		return;
+	pr_info("%s: backend %s (dom%u)\n", xdev->nodename, path, id);
+	/* Fires once at once: that runs update() for the new backend. */
+	xenbus_watch_pathfmt(xdev, &blk->state_watch, NULL,
+			     xldrv_blkfront_state_changed, "%s/state", path);
+}
+
+/* The one place our xenbus state changes: see the diagram above. */
+static void xldrv_blkfront_update(struct xldrv_blkfront *blk)
+{
+	struct xenbus_device *xdev = blk->xdev;
+	enum xenbus_state be = XenbusStateUnknown;
+	bool online = true;
+
+	mutex_lock(&blk->mutex);
+	if (blk->removing)
+		goto out;
+	xldrv_blkfront_follow(blk);
+	if (blk->backend) {
+		be = xenbus_read_driver_state(blk->backend);
+		online = xenbus_read_unsigned(blk->backend, "online", 1);
+	}
+
+	switch (be) {
+	case XenbusStateInitialising:
+	case XenbusStateInitialised:
+		/* A backend (re)starting: wait for its InitWait. */
+		if (blk->conn == XLDRV_BLKFRONT_UP)
+			xldrv_blkfront_lose(blk, "backend restarted");
+		if (blk->conn == XLDRV_BLKFRONT_DOWN)
+			xenbus_switch_state(xdev, XenbusStateInitialising);
+		break;
+	case XenbusStateInitWait:
+		if (blk->conn == XLDRV_BLKFRONT_UP)
+			xldrv_blkfront_lose(blk, "backend restarted");
+		if (blk->refused)
+			break;
+		if (blk->conn == XLDRV_BLKFRONT_DOWN) {
+			int err = xldrv_blkfront_ring_up(blk);
+
+			if (err) {
+				pr_warn_ratelimited("%s: offering a ring to %s: %d\n",
+						    xdev->nodename,
+						    blk->backend, err);
+				break;
+			}
+		}
+		xenbus_switch_state(xdev, XenbusStateInitialised);
+		break;
+	case XenbusStateConnected:
+		if (blk->conn == XLDRV_BLKFRONT_RING)
+			xldrv_blkfront_connect(blk);
+		else if (blk->conn == XLDRV_BLKFRONT_UP)
+			xldrv_blkfront_recheck(blk);
+		else
+			/* On a ring we dropped: make it let go, and start over. */
+			xenbus_switch_state(xdev, XenbusStateClosed);
+		break;
+	case XenbusStateClosing:
+		if (!online) {
+			xldrv_blkfront_detach(blk);
+			break;
+		}
+		xldrv_blkfront_lose(blk, "backend closing");
+		/* Backends finish closing when the frontend is Closed. */
+		xenbus_switch_state(xdev, XenbusStateClosed);
+		break;
+	case XenbusStateClosed:
+		if (!online) {
+			xldrv_blkfront_detach(blk);
+			break;
+		}
+		xldrv_blkfront_lose(blk, "backend closed");
+		/* What makes a closed backend go to InitWait again. */
+		xenbus_switch_state(xdev, XenbusStateInitialising);
+		break;
+	default:
+		xldrv_blkfront_lose(blk, "backend gone");
+		xenbus_switch_state(xdev, XenbusStateInitialising);
+		break;
+	}
+out:
+	mutex_unlock(&blk->mutex);
+}
+
+static void xldrv_blkfront_state_changed(struct xenbus_watch *watch,
+					 const char *path, const char *token)
+{
+	xldrv_blkfront_update(container_of(watch, struct xldrv_blkfront,
+					   state_watch));
+}
+
+static void xldrv_blkfront_node_changed(struct xenbus_watch *watch,
+					const char *path, const char *token)
+{
+	xldrv_blkfront_update(container_of(watch, struct xldrv_blkfront,
+					   node_watch));
+}
+
+/* The core's watch on the backend of probe time: one more trigger. */
+static void xldrv_blkfront_otherend_changed(struct xenbus_device *xdev,
+					    enum xenbus_state state)
+{
+	struct xldrv_blkfront *blk = dev_get_drvdata(&xdev->dev);
+
+	if (blk)
+		xldrv_blkfront_update(blk);
+}
+
+/*
+ * The backend broke the ring protocol (the interrupt handler saw it):
+ * drop the ring and make the backend close, which starts a reconnect.
+ */
+static void xldrv_blkfront_reset_work(struct work_struct *work)
+{
+	struct xldrv_blkfront *blk = container_of(work, struct xldrv_blkfront,
+						  reset_work);
+
+	mutex_lock(&blk->mutex);
+	if (!blk->removing && blk->reset) {
+		xldrv_blkfront_lose(blk, "ring protocol broken");
+		xenbus_switch_state(blk->xdev, XenbusStateClosed);
+	}
+	spin_lock_irq(&blk->lock);
+	blk->reset = false;
+	spin_unlock_irq(&blk->lock);
+	mutex_unlock(&blk->mutex);
+}
+
+static void xldrv_blkfront_free(struct xldrv_blkfront *blk)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < blk->sh.size; i++)
+		for (j = 0; j < XLDRV_BLKFRONT_SEGS; j++)
+			if (blk->slots[i].pages[j])
+				__free_page(blk->slots[i].pages[j]);
+	kfree(blk->slots);
+	kfree(blk->ent);
+	kfree(blk->backend);
+	kfree(blk);
+}
+
+static int xldrv_blkfront_probe(struct xenbus_device *xdev,
+				const struct xenbus_device_id *id)
+{
+	unsigned int size = __CONST_RING_SIZE(blkif, XEN_PAGE_SIZE);
+	struct xldrv_blkfront *blk;
+	unsigned int i, j, handle;
+	int err;
+
+	BUILD_BUG_ON(__CONST_RING_SIZE(blkif, XEN_PAGE_SIZE) >
+		     XLDRV_BLKFRONT_SHADOW_MAX);
+	blk = kzalloc(sizeof(*blk), GFP_KERNEL);
+	if (!blk)
+		return -ENOMEM;
+	blk->xdev = xdev;
+	mutex_init(&blk->mutex);
+	spin_lock_init(&blk->lock);
+	INIT_DELAYED_WORK(&blk->recovery_work, xldrv_blkfront_recovery_work);
+	INIT_DELAYED_WORK(&blk->replay_work, xldrv_blkfront_replay_work);
+	INIT_WORK(&blk->reset_work, xldrv_blkfront_reset_work);
+
+	err = xenbus_scanf(XBT_NIL, xdev->nodename, "virtual-device", "%u",
+			   &blk->vdevice);
+	if (err != 1)
+		err = xenbus_scanf(XBT_NIL, xdev->nodename,
+				   "virtual-device-ext", "%u", &blk->vdevice);
+	if (err != 1 ||
+	    kstrtouint(strrchr(xdev->nodename, '/') + 1, 10, &handle) ||
+	    handle > U16_MAX) {
+		err = -EINVAL;
+		xenbus_dev_fatal(xdev, err, "reading virtual-device");
+		goto err_free;
+	}
+	blk->handle = handle;
+
+	err = -ENOMEM;
+	blk->ent = kcalloc(size, sizeof(*blk->ent), GFP_KERNEL);
+	blk->slots = kcalloc(size, sizeof(*blk->slots), GFP_KERNEL);
+	if (!blk->ent || !blk->slots)
+		goto err_free;
+	xldrv_blkfront_shadow_init(&blk->sh, blk->ent, size);
+	for (i = 0; i < size; i++)
+		for (j = 0; j < XLDRV_BLKFRONT_SEGS; j++) {
+			blk->slots[i].pages[j] = alloc_page(GFP_KERNEL);
+			if (!blk->slots[i].pages[j])
+				goto err_free;
+		}
+	dev_set_drvdata(&xdev->dev, blk);
+
+	/* Fires once at once, and that first update() starts everything. */
+	err = xenbus_watch_pathfmt(xdev, &blk->node_watch, NULL,
+				   xldrv_blkfront_node_changed, "%s/backend",
+				   xdev->nodename);
+	if (err)
+		goto err_clear_drvdata;
+	return 0;
+
+err_clear_drvdata:
+	dev_set_drvdata(&xdev->dev, NULL);
+err_free:
+	xldrv_blkfront_free(blk);
+	return err;
+}
+
+static void xldrv_blkfront_remove(struct xenbus_device *xdev)
+{
+	struct xldrv_blkfront *blk = dev_get_drvdata(&xdev->dev);
+
+	if (!blk)
+		return;
+	/* No more update(): then the watches can go without the mutex. */
+	mutex_lock(&blk->mutex);
+	blk->removing = true;
+	mutex_unlock(&blk->mutex);
+	unregister_xenbus_watch(&blk->node_watch);
+	kfree(blk->node_watch.node);
+	if (blk->state_watch.node) {
+		unregister_xenbus_watch(&blk->state_watch);
+		kfree(blk->state_watch.node);
+	}
+
+	mutex_lock(&blk->mutex);
+	xldrv_blkfront_ring_down(blk);
+	mutex_unlock(&blk->mutex);
+	/* Nothing schedules these once the ring is down. */
+	cancel_work_sync(&blk->reset_work);
+	cancel_delayed_work_sync(&blk->replay_work);
+	cancel_delayed_work_sync(&blk->recovery_work);
+	xldrv_blkfront_fail_all(blk, false);
+	xldrv_blkfront_disk_del(blk);
+	dev_set_drvdata(&xdev->dev, NULL);
+	xldrv_blkfront_free(blk);
+}
+
+static const struct xenbus_device_id xldrv_blkfront_ids[] = {
+	{ "vbd" },
+	{ "" }
+};
+
+static struct xenbus_driver xldrv_blkfront_driver = {
+	.ids = xldrv_blkfront_ids,
+	.probe = xldrv_blkfront_probe,
+	.remove = xldrv_blkfront_remove,
+	.otherend_changed = xldrv_blkfront_otherend_changed,
+};
+
+int xldrv_blkfront_xenbus_init(void)
+{
+	return xenbus_register_frontend(&xldrv_blkfront_driver);
+}
+
+void xldrv_blkfront_xenbus_exit(void)
+{
+	xenbus_unregister_driver(&xldrv_blkfront_driver);
+}
