@@ -11,7 +11,6 @@
 #include <linux/rtnetlink.h>
 
 #include "netmap.h"
-#include "../common/heartbeat.h"
 
 /* Ports and their vif lists change under this; frames go by RCU. */
 static DEFINE_MUTEX(xldrv_netmap_lock);
@@ -309,9 +308,12 @@ static int xldrv_netmap_netdev_event(struct notifier_block *nb,
 	port = rtnl_dereference(dev->rx_handler_data);
 	pr_warn("%s: unregistered under its clients; they are cut off\n",
 		port->name);
+	/*
+	 * Not reported to xldrvd as a dead device: the toolstack takes
+	 * the NIC away the same way (xl destroy, xl pci-detach), and that
+	 * is no failure of the driver.
+	 */
 	xldrv_netmap_port_release_nic(port);
-	/* Its driver is gone: only a restart of this domain brings it back. */
-	xldrv_report_device_error(port->name, "unregistered under its clients");
 	return NOTIFY_DONE;
 }
 
