@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xldrv_netfront: a netif frontend that survives its backend.  The
+ * net_device lives as long as the xenbus device: when the driver domain
+ * serving it dies or moves, the carrier goes off, what was in flight is
+ * dropped (the network may drop; TCP retransmits), and once a backend
+ * (the same one back, or the one our own "backend" node names now)
+ * offers itself, new rings are made for it and the carrier comes back.
+ *
+ * Every page we grant is ours: tx data is copied into pages of our own
+ * (the stack's pages are never granted), rx buffers are pages we
+ * allocate.  A page the backend may still map when we end its grant is
+ * handed to the grant table code, which frees it once the mapping is
+ * gone; it is never used again.
+ */
+#ifndef XLDRV_NETFRONT_H
+#define XLDRV_NETFRONT_H
+
+#include <linux/interrupt.h>
+#include <linux/mutex.h>
+#include <linux/netdevice.h>
+#include <linux/spinlock.h>
+#include <linux/timer.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
+#include <xen/grant_table.h>
+#include <xen/xenbus.h>
+#include <xen/interface/io/netif.h>
+
+#include "proto.h"
+
+#define XLDRV_NETFRONT_TX_SIZE __CONST_RING_SIZE(xen_netif_tx, XEN_PAGE_SIZE)
+#define XLDRV_NETFRONT_RX_SIZE __CONST_RING_SIZE(xen_netif_rx, XEN_PAGE_SIZE)
+/* Ring slots a tx packet may take: data pages and one extra info. */
+#define XLDRV_NETFRONT_TX_MAX_SLOTS \
+	(DIV_ROUND_UP(XEN_NETIF_MAX_TX_SIZE, XEN_PAGE_SIZE) + 1)
+
+extern unsigned int xldrv_netfront_rx_copy_break;
+
+enum xldrv_netfront_conn {
+	XLDRV_NETFRONT_DOWN,	/* no rings: carrier off */
+	XLDRV_NETFRONT_RING,	/* rings offered, backend not yet Connected */
+	XLDRV_NETFRONT_UP,	/* connected: carrier on */
+};
+
+/* A tx slot: one of our pages, granted read-only while in flight. */
+struct xldrv_netfront_txbuf {
+	struct page *page;
+	grant_ref_t gref;
+	bool granted;
+	bool head;		/* first slot of a packet: its len counts */
+	unsigned int len;	/* the packet's, on the head slot */
+};
+
+/* An rx slot: one of our pages, granted to the backend to copy into. */
+struct xldrv_netfront_rxbuf {
+	struct page *page;
+	grant_ref_t gref;
+	bool granted;
+};
+
+/* Counters beyond rtnl_link_stats64, for ethtool -S. */
+struct xldrv_netfront_xstats {
+	atomic64_t connects;	/* backends connected (the first included) */
+	atomic64_t lost;	/* connections lost */
+	atomic64_t protocol_errors;	/* rings dropped: protocol broken */
+	atomic64_t tx_lost;	/* tx packets in flight when a ring went */
+	atomic64_t rx_bad;	/* rx packets dropped as malformed */
+};
+
+struct xldrv_netfront_stats {
+	u64_stats_t packets, bytes, dropped, errors;
+	struct u64_stats_sync syncp;
+};
+
+struct xldrv_netfront {
+	struct xenbus_device *xdev;
+	struct net_device *ndev;
+	struct napi_struct napi;
+
+	/* Serialises the xenbus side: update(), the reset work, remove. */
+	struct mutex mutex;
+	/*
+	 * tx_lock: the tx ring, its ids and buffers, and conn and reset
+	 * (written under both locks); rx_lock: the rx ring, ids, buffers.
+	 * Both are taken from softirq context (xmit, NAPI): _bh elsewhere.
+	 */
+	spinlock_t tx_lock;
+	spinlock_t rx_lock;
+
+	/* The backend we follow: what our "backend" node names now. */
+	char *backend;
+	domid_t backend_id;
+	struct xenbus_watch node_watch;		/* our backend node */
+	struct xenbus_watch state_watch;	/* <backend>/state */
+	bool removing;
+
+	enum xldrv_netfront_conn conn;
+	/* Bit 0: the ring is broken, the reset work makes the backend let go. */
+	unsigned long reset;
+
+	/* What the current backend takes from us (xenbus.c). */
+	bool be_sg, be_gso_tcpv4, be_gso_tcpv6, be_ipv6_csum;
+
+	evtchn_port_t evtchn;
+	int irq;
+
+	struct xen_netif_tx_front_ring tx;
+	struct page *tx_ring_page;
+	grant_ref_t tx_ring_ref;
+	struct xldrv_netfront_ids tx_ids;
+	struct xldrv_netfront_id tx_id_ent[XLDRV_NETFRONT_TX_SIZE];
+	struct xldrv_netfront_txbuf txb[XLDRV_NETFRONT_TX_SIZE];
+
+	struct xen_netif_rx_front_ring rx;
+	struct page *rx_ring_page;
+	grant_ref_t rx_ring_ref;
+	struct xldrv_netfront_ids rx_ids;
+	struct xldrv_netfront_id rx_id_ent[XLDRV_NETFRONT_RX_SIZE];
+	struct xldrv_netfront_rxbuf rxb[XLDRV_NETFRONT_RX_SIZE];
+	RING_IDX rx_seen;	/* responses looked at: for the event index */
+	struct timer_list refill_timer;	/* rx pages ran out: try later */
+
+	struct xldrv_netfront_stats tx_stats;	/* under tx_lock */
+	struct xldrv_netfront_stats rx_stats;	/* under rx_lock */
+	struct xldrv_netfront_xstats xstats;
+
+	struct work_struct reset_work;
+};
+
+/* tx.c */
+netdev_tx_t xldrv_netfront_start_xmit(struct sk_buff *skb,
+				      struct net_device *ndev);
+void xldrv_netfront_tx_complete(struct xldrv_netfront *nf);
+void xldrv_netfront_tx_drop_all(struct xldrv_netfront *nf);
+
+/* rx.c */
+int xldrv_netfront_rx_poll(struct xldrv_netfront *nf, int budget);
+void xldrv_netfront_rx_refill(struct xldrv_netfront *nf);
+void xldrv_netfront_rx_drop_all(struct xldrv_netfront *nf);
+void xldrv_netfront_refill_timer(struct timer_list *t);
+
+/* main.c */
+extern const struct net_device_ops xldrv_netfront_netdev_ops;
+extern const struct ethtool_ops xldrv_netfront_ethtool_ops;
+int xldrv_netfront_poll(struct napi_struct *napi, int budget);
+irqreturn_t xldrv_netfront_interrupt(int irq, void *data);
+void xldrv_netfront_protocol_error(struct xldrv_netfront *nf,
+				   const char *what);
+bool xldrv_netfront_end_grant(grant_ref_t ref, struct page **page);
+bool xldrv_netfront_rearm(struct xldrv_netfront *nf);
+
+/* xenbus.c */
+int xldrv_netfront_xenbus_init(void);
+void xldrv_netfront_xenbus_exit(void);
+
+#endif /* XLDRV_NETFRONT_H */
