@@ -17,6 +17,11 @@
  * libxl_retrieve_domain_configuration() is not used for that reason: it
  * reads backend nodes to fill in what the stored config leaves out.
  *
+ * A device whose frontend says it reconnects by itself (a restart-aware
+ * frontend, XLDRV_XS_FE_RECONNECT) is neither removed nor added: once
+ * the new incarnation serves, its backend is moved there in xenstore
+ * (replumb_rewrite.c), and the client keeps its disk or interface.
+ *
  * All libxl device operations are asynchronous: their callbacks only
  * queue the result, and replumb_reap() handles it from the main loop.
  */
@@ -31,6 +36,7 @@
 #include "xldrvd.h"
 #include "dom.h"
 #include "replumb.h"
+#include "xldrv/xenstore.h"
 
 enum { OP_REMOVE, OP_ADD };
 
@@ -104,6 +110,31 @@ static bool plugged_into(struct xsc *xs, uint32_t client, enum rp_kind kind,
 	return ok;
 }
 
+/*
+ * Does the client's frontend for the device reconnect by itself?  Its
+ * own word, read from its own device directory: a client that lies gets
+ * its own device's backend moved under a frontend that does not follow,
+ * and harms nobody else.
+ */
+static enum rp_mode device_mode(struct xsc *xs, uint32_t client,
+				enum rp_kind kind, int devid)
+{
+	char rel[96];
+	size_t len = 0;
+	bool yes;
+	char *v;
+	int err;
+
+	snprintf(rel, sizeof(rel), "device/%s/%d/" XLDRV_XS_FE_RECONNECT,
+		 rp_kind_name(kind), devid);
+	v = xsc_read_dom(xs, client, rel, 8, &len, &err);
+	if (!v)
+		return RP_REPLUG;
+	yes = len == 1 && v[0] == '1';
+	free(v);
+	return yes ? RP_REWRITE : RP_REPLUG;
+}
+
 /* Add @json for device @t to the plan: 1 if it is new there, else 0. */
 static int record(struct replumb_plan *p, const char *dd,
 		  const struct rp_entry *t, char *json)
@@ -143,6 +174,7 @@ static int take_disk(struct xsc *xs, struct replumb_plan *p, const char *dd,
 	}
 	if (!plugged_into(xs, t->client, RP_VBD, t->devid, dd_domid))
 		return 0;
+	t->mode = device_mode(xs, t->client, RP_VBD, t->devid);
 	return record(p, dd, t, libxl_device_disk_to_json(ctx, disk));
 }
 
@@ -160,6 +192,7 @@ static int take_nic(struct xsc *xs, struct replumb_plan *p, const char *dd,
 	if (t->devid < 0 ||
 	    !plugged_into(xs, t->client, RP_VIF, t->devid, dd_domid))
 		return 0;
+	t->mode = device_mode(xs, t->client, RP_VIF, t->devid);
 	return record(p, dd, t, libxl_device_nic_to_json(ctx, nic));
 }
 
@@ -205,8 +238,6 @@ static int take_client(struct xsc *xs, struct replumb_plan *p,
 	else
 		snprintf(t.name, sizeof(t.name), "%" PRIu32, info->domid);
 	t.be_domid = dd_domid;
-	/* Issue 6: a restart-aware frontend would get another mode here. */
-	t.mode = RP_REPLUG;
 	for (i = 0; i < dc.num_disks; i++)
 		n += take_disk(xs, p, dd, dd_domid, &t, &dc.disks[i]);
 	for (i = 0; i < dc.num_nics; i++)
@@ -393,6 +424,46 @@ static void add_done(struct replumb_plan *p, struct rp_entry *e, int ok)
 	rp_plan_del(p, e);
 }
 
+static struct xsc *rp_xs;
+
+void replumb_set_xs(struct xsc *xs)
+{
+	rp_xs = xs;
+}
+
+/*
+ * A restart-aware frontend's device: nothing to remove while the driver
+ * domain restarts (the frontend holds its I/O), and its backend moved
+ * to @new_domid once that serves.  Synchronous: one xenstore transaction.
+ */
+static void rewrite_step(struct replumb_plan *p, const char *dd,
+			 struct rp_entry *e, uint32_t new_domid)
+{
+	const char *kind = rp_kind_name(e->kind);
+	int rc;
+
+	if (e->phase == RP_STALE) {
+		log_event(dd, "client %s (domid %" PRIu32 ") %s %d: kept; its "
+			  "frontend reconnects by itself", e->name, e->client,
+			  kind, e->devid);
+		e->phase = RP_REMOVED;
+		return;
+	}
+	rc = rp_rewrite_backend(rp_xs, e, new_domid);
+	if (rc) {
+		log_event(dd, "re-plumbing client %s (domid %" PRIu32 ") %s "
+			  "%d failed: moving its backend: %s", e->name,
+			  e->client, kind, e->devid, rc == -ENODEV ?
+			  "device unplugged meanwhile" : strerror(-rc));
+	} else {
+		log_event(dd, "re-plumbed client %s (domid %" PRIu32 ") %s "
+			  "%d: backend moved to domid %" PRIu32, e->name,
+			  e->client, kind, e->devid, new_domid);
+		e->be_domid = new_domid;
+	}
+	add_done(p, e, !rc);
+}
+
 /*
  * Start what @p allows now, at most REPLUMB_INFLIGHT_MAX at a time:
  * removals of stale frontends always (their backend is dead or being
@@ -428,6 +499,15 @@ unsigned int replumb_step(struct replumb_plan *p, const char *dd,
 			rp_plan_del(p, e);
 			continue;
 		}
+		if (e->mode == RP_REWRITE) {
+			/* May drop @e: the next one moves to index i. */
+			unsigned int before = p->n;
+
+			rewrite_step(p, dd, e, new_domid);
+			if (p->n == before)
+				i++;
+			continue;
+		}
 		rc = op_start(p, dd, e, add ? OP_ADD : OP_REMOVE,
 			      add ? new_domid : e->be_domid);
 		if (!rc) {
@@ -449,13 +529,6 @@ unsigned int replumb_step(struct replumb_plan *p, const char *dd,
 bool replumb_removal_pending(const struct replumb_plan *p)
 {
 	return rp_plan_count(p, RP_STALE) || rp_plan_count(p, RP_REMOVING);
-}
-
-static struct xsc *rp_xs;
-
-void replumb_set_xs(struct xsc *xs)
-{
-	rp_xs = xs;
 }
 
 /*

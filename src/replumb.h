@@ -22,4 +22,8 @@ bool replumb_removal_pending(const struct replumb_plan *p);
 bool replumb_reap(void);
 void replumb_set_xs(struct xsc *xs);
 
+/* replumb_rewrite.c: a restart-aware frontend's backend moved. */
+int rp_rewrite_backend(struct xsc *xs, const struct rp_entry *e,
+		       uint32_t new_be);
+
 #endif

@@ -452,8 +452,9 @@ int rp_write(FILE *f, const char *dd, const struct rp_entry *e)
 	fprintf(f, "replumb %s client=%u uuid=%s name=", dd, e->client,
 		e->uuid);
 	put_encoded(f, e->name);
-	fprintf(f, " kind=%s devid=%d backend=%u mode=replug phase=%s json=",
+	fprintf(f, " kind=%s devid=%d backend=%u mode=%s phase=%s json=",
 		rp_kind_name(e->kind), e->devid, e->be_domid,
+		e->mode == RP_REWRITE ? "rewrite" : "replug",
 		phase_name(e->phase));
 	put_encoded(f, e->json);
 	return fputc('\n', f) == EOF ? -EIO : 0;
@@ -575,9 +576,12 @@ int rp_parse(char *fields, struct rp_entry *e)
 				goto bad;
 			break;
 		case K_MODE:
-			if (strcmp(val, "replug"))
+			if (!strcmp(val, "replug"))
+				e->mode = RP_REPLUG;
+			else if (!strcmp(val, "rewrite"))
+				e->mode = RP_REWRITE;
+			else
 				goto bad;
-			e->mode = RP_REPLUG;
 			break;
 		case K_PHASE:
 			if (!strcmp(val, "stale"))

@@ -227,13 +227,13 @@ enum rp_phase {
 };
 
 /*
- * How a device is served again.  Stock frontends do not reconnect, so
- * the device is unplugged from the client and plugged in again.  A
- * restart-aware frontend (issue 6) would keep its device and need only
- * its backend rewritten: that is a second mode here, chosen per device
- * when the plan is made (replumb_snapshot) and acted on in replumb_step.
+ * How a device is served again, chosen per device when the plan is made
+ * (replumb_snapshot).  Stock frontends do not reconnect, so the device
+ * is unplugged from the client and plugged in again (replug).  A
+ * restart-aware frontend keeps its device and needs only its backend
+ * moved to the new incarnation (rewrite).
  */
-enum rp_mode { RP_REPLUG };
+enum rp_mode { RP_REPLUG, RP_REWRITE };
 
 struct rp_entry {
 	uint32_t client;		/* the client's domid */

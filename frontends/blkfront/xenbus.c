@@ -38,6 +38,7 @@
 #include <xen/interface/event_channel.h>
 #include <xen/interface/io/protocols.h>
 #include <asm/xen/hypercall.h>
+#include <xldrv/xenstore.h>
 
 #include "blkfront.h"
 
@@ -131,6 +132,9 @@ again:
 	if (!err)
 		err = xenbus_printf(xbt, node, "protocol", "%s",
 				    XEN_IO_PROTO_ABI_NATIVE);
+	/* So that xldrvd moves the backend instead of replugging us. */
+	if (!err)
+		err = xenbus_printf(xbt, node, XLDRV_XS_FE_RECONNECT, "1");
 	if (err) {
 		xenbus_transaction_end(xbt, 1);
 		return err;

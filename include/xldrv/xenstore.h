@@ -39,6 +39,18 @@
 #define XLDRV_XS_ERROR_MAX	160
 #define XLDRV_XS_DEVICE_MAX	32
 
+/*
+ * Restart-aware frontend: a node a client's frontend writes in its own
+ * device directory (/local/domain/<client>/device/<kind>/<devid>), value
+ * "1", to say that it reconnects by itself when its backend moves to
+ * another domain.  For such a device xldrvd does not unplug and plug the
+ * device after a driver-domain restart (which a stock frontend needs, and
+ * which loses the disk or interface in the client); it rewrites the
+ * frontend's "backend" and "backend-id" to name the new incarnation.  A
+ * client that claims it falsely harms only its own device.
+ */
+#define XLDRV_XS_FE_RECONNECT	"feature-xldrv-reconnect"
+
 /* Longest value xldrvd reads from a driver domain's tree at all. */
 #define XLDRV_XS_VALUE_MAX	256
 

@@ -82,18 +82,46 @@ static void uuid_parse(const char *s, libxl_uuid *u)
 
 /* A client's frontend state, for an add libxl says timed out. */
 static const char *fe_state;
+/* What web1's (7) xvda frontend says under XLDRV_XS_FE_RECONNECT. */
+static const char *fe_reconnect;
 
 char *xsc_read_dom(struct xsc *x, uint32_t domid, const char *rel,
 		   size_t max, size_t *len, int *err)
 {
+	const char *v = NULL;
+
 	(void)x;
-	(void)domid;
 	(void)max;
 	*err = -ENOENT;
-	if (!fe_state || !strstr(rel, "/state"))
+	if (strstr(rel, "/state"))
+		v = fe_state;
+	else if (domid == 7 &&
+		 !strcmp(rel, "device/vbd/51712/" XLDRV_XS_FE_RECONNECT))
+		v = fe_reconnect;
+	if (!v)
 		return NULL;
-	*len = strlen(fe_state);
-	return strdup(fe_state);
+	*len = strlen(v);
+	return strdup(v);
+}
+
+/* The backend moves (replumb_rewrite.c, run in the lab): recorded. */
+struct rw_call {
+	uint32_t client, old_be, new_be;
+	int devid;
+};
+static struct rw_call rw_calls[8];
+static unsigned int nrw;
+static int rw_rc;
+
+int rp_rewrite_backend(struct xsc *xs, const struct rp_entry *e,
+		       uint32_t new_be)
+{
+	(void)xs;
+	CHECK(nrw < 8);
+	if (nrw < 8)
+		rw_calls[nrw++] = (struct rw_call){ e->client, e->be_domid,
+						    new_be, e->devid };
+	return rw_rc;
 }
 
 /* /libxl/CLIENT/device/KIND/DEVID/backend, for plugged devices. */
@@ -442,6 +470,9 @@ static void host(void)
 	ndoms = 5;
 	ncalls = ndone = 0;
 	sync_rc = 0;
+	fe_reconnect = NULL;
+	nrw = 0;
+	rw_rc = 0;
 }
 
 static void test_course(void)
@@ -651,9 +682,100 @@ static void test_bounds(void)
 	rp_plan_free(&p);
 }
 
+/*
+ * A restart-aware frontend (web1's xvda says "1"): never removed, never
+ * added through libxl; its backend is moved once the new incarnation
+ * serves, and a failed move is counted.  Anything but "1" is a stock
+ * frontend.
+ */
+static void test_rewrite(void)
+{
+	struct replumb_plan p = { 0 };
+	struct xsc xs = { 0 };
+	struct rp_entry *e;
+	char buf[512];
+	FILE *f;
+
+	host();
+	fe_reconnect = "1";
+	CHECK_EQ(replumb_snapshot(&xs, &p, "netdd", 5), 3);
+	e = entry(&p, 7, RP_VBD, 51712);
+	CHECK(e && e->mode == RP_REWRITE);
+	CHECK_EQ(entry(&p, 7, RP_VBD, 51744)->mode, RP_REPLUG);
+	CHECK_EQ(entry(&p, 7, RP_VIF, 0)->mode, RP_REPLUG);
+
+	/* The state file keeps the mode. */
+	f = fmemopen(buf, sizeof(buf), "w");
+	CHECK(f && !rp_write(f, "netdd", e));
+	fclose(f);
+	CHECK(strstr(buf, " mode=rewrite ") != NULL);
+	{
+		struct rp_entry back;
+		char *fields = strchr(strchr(buf, ' ') + 1, ' ') + 1;
+
+		*strchr(fields, '\n') = '\0';
+		CHECK_EQ(rp_parse(fields, &back), 0);
+		CHECK_EQ(back.mode, RP_REWRITE);
+		rp_entry_done(&back);
+	}
+
+	/* Removal: only the two stock devices go through libxl. */
+	CHECK_EQ(replumb_step(&p, "netdd", XLDRVD_INVALID_DOMID), 3);
+	CHECK_EQ(ncalls, 2);
+	CHECK_EQ(rp_plan_count(&p, RP_REMOVED), 1);
+	CHECK(replumb_removal_pending(&p));
+	complete(0, 0);
+	complete(1, 0);
+	replumb_reap();
+	CHECK(!replumb_removal_pending(&p));
+	CHECK_EQ(nrw, 0);
+
+	/* Served by domid 6: two libxl adds, and one move, 5 -> 6. */
+	CHECK_EQ(replumb_step(&p, "netdd", 6), 3);
+	CHECK_EQ(ncalls, 4);
+	CHECK_EQ(nrw, 1);
+	CHECK_EQ(rw_calls[0].client, 7);
+	CHECK_EQ(rw_calls[0].devid, 51712);
+	CHECK_EQ(rw_calls[0].old_be, 5);
+	CHECK_EQ(rw_calls[0].new_be, 6);
+	CHECK_EQ(p.replumbed, 1);
+	CHECK_EQ(p.n, 2);
+	CHECK(!entry(&p, 7, RP_VBD, 51712));
+	complete(2, 0);
+	complete(3, 0);
+	replumb_reap();
+	CHECK_EQ(p.n, 0);
+	CHECK_EQ(p.replumbed, 3);
+	CHECK_EQ(ndone, ncalls);
+
+	/* Again, from domid 6, and the move fails: counted, dropped. */
+	doms[2].disks[0].plugged = 6;
+	doms[2].disks[2].plugged = -1;
+	doms[2].nics[0].plugged = -1;
+	CHECK_EQ(replumb_snapshot(&xs, &p, "netdd", 6), 1);
+	CHECK_EQ(replumb_step(&p, "netdd", XLDRVD_INVALID_DOMID), 1);
+	rw_rc = -ENODEV;
+	CHECK_EQ(replumb_step(&p, "netdd", 7), 1);
+	CHECK_EQ(nrw, 2);
+	CHECK_EQ(rw_calls[1].old_be, 6);
+	CHECK_EQ(rw_calls[1].new_be, 7);
+	CHECK_EQ(p.n, 0);
+	CHECK_EQ(p.failed, 1);
+	CHECK_EQ(ncalls, 4);
+	rp_plan_free(&p);
+
+	/* Anything but "1" is a stock frontend. */
+	host();
+	fe_reconnect = "yes";
+	CHECK_EQ(replumb_snapshot(&xs, &p, "netdd", 5), 3);
+	CHECK_EQ(entry(&p, 7, RP_VBD, 51712)->mode, RP_REPLUG);
+	rp_plan_free(&p);
+}
+
 int main(void)
 {
 	test_course();
+	test_rewrite();
 	test_clients_change();
 	test_bounds();
 	return check_done("xldrvd_replumb_ops_test");
