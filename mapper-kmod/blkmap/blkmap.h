@@ -46,6 +46,7 @@ struct xldrv_blkmap_pending {
 	atomic_t bios;			/* bios still in flight */
 	int status;			/* BLKIF_RSP_* */
 	bool io_failed;			/* the disk failed a bio of it */
+	bool offline;			/* ... saying it is offline */
 };
 
 struct xldrv_blkmap_stats {
@@ -62,6 +63,7 @@ struct xldrv_blkmap_stats {
 	atomic64_t grant_hypercalls;
 	atomic64_t notifies;
 	atomic64_t spurious_events;
+	atomic64_t unanswered;		/* failed by a disk that went */
 	atomic64_t refused[XLDRV_BLKMAP_NR_VERDICTS];
 };
 
@@ -90,6 +92,7 @@ struct xldrv_blkmap_dev {
 	bool kick;			/* the frontend notified */
 	atomic_t eoi_pending;		/* its event awaits a late EOI */
 	bool broken;			/* hostile frontend: stop serving */
+	bool disk_gone;			/* the disk went: stop answering */
 
 	/* The ring thread's own, while connected. */
 	struct xldrv_blkmap_pending *pending;	/* nr_slots of them */
@@ -124,6 +127,18 @@ irqreturn_t xldrv_blkmap_interrupt(int irq, void *data);
 
 int xldrv_blkmap_sysfs_add(struct xldrv_blkmap_dev *dev);
 void xldrv_blkmap_sysfs_del(struct xldrv_blkmap_dev *dev);
+
+/*
+ * The disk was removed under us: the toolstack taking the controller
+ * away (`xl destroy` and `xl pci-detach` unplug it from the running
+ * driver domain first), or the controller's driver giving it up.
+ */
+static inline bool xldrv_blkmap_disk_dead(struct xldrv_blkmap_dev *dev)
+{
+	struct gendisk *disk = dev->bdev->bd_disk;
+
+	return !disk_live(disk) || test_bit(GD_DEAD, &disk->state);
+}
 
 /* health.c: a disk that fails request after request is reported dead. */
 void xldrv_blkmap_io_result(struct xldrv_blkmap_dev *dev, bool failed);

@@ -163,12 +163,26 @@ static void xldrv_blkmap_finish(struct xldrv_blkmap_pending *p)
 
 	if (p->req.op == BLKIF_OP_WRITE_BARRIER)
 		dev->barrier_active = false;
-	/* For an indirect request, its inner operation: what blkfront
-	 * (and blkback) check and send.
-	 */
-	xldrv_blkmap_respond(dev, p->req.id, p->req.op, p->status);
+	if (p->io_failed && (p->offline || xldrv_blkmap_disk_dead(dev))) {
+		/*
+		 * Failed because the disk is gone, not because of what the
+		 * client asked: left unanswered.  A restart-aware frontend
+		 * keeps it and gives it to the next backend (the driver
+		 * domain is usually being destroyed: the toolstack takes
+		 * the controller away first); an error would be final for
+		 * data the client still holds.  The ring thread closes the
+		 * device, so nobody waits on it forever.
+		 */
+		dev->disk_gone = true;
+		atomic64_inc(&dev->stats.unanswered);
+	} else {
+		/* For an indirect request, its inner operation: what
+		 * blkfront (and blkback) check and send.
+		 */
+		xldrv_blkmap_respond(dev, p->req.id, p->req.op, p->status);
+	}
 	/* Only what reached the disk: a bad grant says nothing of it. */
-	if (p->io_failed || p->status == BLKIF_RSP_OKAY)
+	if (!dev->disk_gone && (p->io_failed || p->status == BLKIF_RSP_OKAY))
 		xldrv_blkmap_io_result(dev, p->io_failed);
 	for (i = 0; i < p->req.nr_segs; i++)
 		dev->pool[dev->pool_free++] = p->pages[i];
@@ -185,6 +199,8 @@ static void xldrv_blkmap_end_io(struct bio *bio)
 	if (bio->bi_status) {
 		p->status = BLKIF_RSP_ERROR;
 		p->io_failed = true;
+		if (bio->bi_status == BLK_STS_OFFLINE)
+			p->offline = true;
 		atomic64_inc(&dev->stats.io_errors);
 	}
 	bio_put(bio);
@@ -461,6 +477,7 @@ static bool xldrv_blkmap_start(struct xldrv_blkmap_dev *dev,
 	dev->inflight++;
 	p->status = BLKIF_RSP_OKAY;
 	p->io_failed = false;
+	p->offline = false;
 
 	switch (p->req.op) {
 	case BLKIF_OP_READ:
@@ -512,6 +529,9 @@ static void xldrv_blkmap_consume(struct xldrv_blkmap_dev *dev)
 	struct blk_plug plug;
 	RING_IDX rc, rp;
 
+	/* What it takes is failed by the disk, and left unanswered. */
+	if (dev->disk_gone)
+		return;
 	if (dev->held) {
 		if (dev->barrier_active || !xldrv_blkmap_start(dev, dev->held))
 			return;
@@ -573,7 +593,7 @@ int xldrv_blkmap_ring_thread(void *data)
 {
 	struct xldrv_blkmap_dev *dev = data;
 	/* First look without waiting: the frontend may have started. */
-	bool more = true, reported = false;
+	bool more = true, reported = false, reported_gone = false;
 	int work;
 
 	while (!kthread_should_stop()) {
@@ -586,6 +606,20 @@ int xldrv_blkmap_ring_thread(void *data)
 		more = false;
 		cond_resched();
 		xldrv_blkmap_pass(dev);
+		if (dev->disk_gone && !READ_ONCE(dev->broken)) {
+			/* Closing: frontends hold what is unanswered. */
+			if (!reported_gone) {
+				pr_warn("dom%u %s: %pg is gone: its failed requests are left unanswered, the device closed\n",
+					dev->domid, dev->xdev->nodename,
+					dev->bdev);
+				xenbus_dev_fatal(dev->xdev, -ENODEV,
+						 "the disk is gone");
+			}
+			reported_gone = true;
+			if (atomic_xchg(&dev->eoi_pending, 0))
+				xen_irq_lateeoi(dev->irq, XEN_EOI_FLAG_SPURIOUS);
+			continue;
+		}
 		if (READ_ONCE(dev->broken)) {
 			/* Once: the device is closed, the domain carries on. */
 			if (!reported)

@@ -31,6 +31,7 @@ XLDRV_BLKMAP_STAT(grant_copies);
 XLDRV_BLKMAP_STAT(grant_hypercalls);
 XLDRV_BLKMAP_STAT(notifies);
 XLDRV_BLKMAP_STAT(spurious_events);
+XLDRV_BLKMAP_STAT(unanswered);
 
 static ssize_t inflight_show(struct device *d, struct device_attribute *attr,
 			     char *buf)
@@ -117,6 +118,7 @@ static struct attribute *xldrv_blkmap_attrs[] = {
 	&dev_attr_indirect.attr,
 	&dev_attr_io_errors.attr,
 	&dev_attr_grant_errors.attr,
+	&dev_attr_unanswered.attr,
 	&dev_attr_grant_copies.attr,
 	&dev_attr_grant_hypercalls.attr,
 	&dev_attr_notifies.attr,

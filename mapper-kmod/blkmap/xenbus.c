@@ -149,6 +149,11 @@ static int xldrv_blkmap_connect(struct xldrv_blkmap_dev *dev)
 	char *protocol;
 	int err;
 
+	/* A frontend that would replay onto a removed disk: not again. */
+	if (xldrv_blkmap_disk_dead(dev)) {
+		xenbus_dev_fatal(xdev, -ENODEV, "the disk is gone");
+		return -ENODEV;
+	}
 	err = xldrv_blkmap_read_ring_refs(dev, refs, &nr);
 	if (err)
 		return err;
@@ -299,8 +304,12 @@ static void xldrv_blkmap_frontend_changed(struct xenbus_device *xdev,
 
 	switch (frontend) {
 	case XenbusStateInitialising:
-		/* A frontend starting again after Closed. */
-		if (dev->state == XenbusStateClosed)
+		/*
+		 * A frontend starting again after Closed; not onto a disk
+		 * that is gone, which would only close it again.
+		 */
+		if (dev->state == XenbusStateClosed &&
+		    !xldrv_blkmap_disk_dead(dev))
 			xldrv_blkmap_set_state(dev, XenbusStateInitWait);
 		break;
 	case XenbusStateInitialised:

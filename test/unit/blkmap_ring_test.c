@@ -34,7 +34,8 @@ static struct xldrv_blkmap_dev *dev;
 static struct blkif_sring *sring;
 static struct blkif_front_ring front;
 static struct xenbus_device xdev = { .nodename = "backend/vbd/7/51712" };
-static struct block_device bdev;
+static struct gendisk disk;
+static struct block_device bdev = { .bd_disk = &disk };
 
 /* Client page @ref, granted to the mapper's domain (any: Xen is fake). */
 static struct page *grant(grant_ref_t ref, bool readonly, domid_t owner)
@@ -66,6 +67,7 @@ static void setup(bool readonly)
 	kfake_copy_calls = kfake_copy_ops = kfake_notifies = kfake_eois = 0;
 	kfake_submitted = 0;
 	xdev.fatal = 0;
+	disk = (struct gendisk){ 0 };
 
 	dev = calloc(1, sizeof(*dev));
 	dev->xdev = &xdev;
@@ -503,6 +505,84 @@ static void test_io_error(void)
 	teardown();
 }
 
+/*
+ * The disk removed under the mapper (the toolstack unplugging the
+ * controller from a running driver domain): what fails then is left
+ * unanswered for the frontend to replay elsewhere, nothing more is
+ * taken off the ring, and the health check is not told (a removal is
+ * not a failing disk).  What completed before still gets its answer.
+ */
+/* The submitted bio that starts at @sector, taken out of kfake_bios. */
+static struct bio *take_bio(sector_t sector)
+{
+	struct bio_list rest;
+	struct bio *b, *found = NULL;
+
+	bio_list_init(&rest);
+	while ((b = bio_list_pop(&kfake_bios))) {
+		if (!found && b->bi_iter.bi_sector == sector)
+			found = b;
+		else
+			bio_list_add(&rest, b);
+	}
+	kfake_bios = rest;
+	CHECK(found != NULL);
+	return found;
+}
+
+static void test_disk_gone(void)
+{
+	setup(false);
+	grant(150, false, CLIENT);
+	grant(151, false, CLIENT);
+	grant(152, false, CLIENT);
+	grant(153, false, CLIENT);
+	fseg(fput(BLKIF_OP_WRITE, 1, 0), 150, 0, 7);
+	fseg(fput(BLKIF_OP_WRITE, 2, 8), 151, 0, 7);
+	fseg(fput(BLKIF_OP_READ, 3, 16), 152, 0, 7);
+	fpush();
+	xldrv_blkmap_pass(dev);
+	CHECK_EQ(nr_bios(), 3);
+	kfake_complete(take_bio(0), 0);
+	xldrv_blkmap_pass(dev);
+	expect_rsp(1, BLKIF_OP_WRITE, BLKIF_RSP_OKAY);
+	CHECK_EQ(io_ok_calls, 1);
+
+	disk.removed = true;
+	kfake_complete(take_bio(8), BLK_STS_IOERR);
+	xldrv_blkmap_pass(dev);
+	expect_no_rsp();
+	CHECK(dev->disk_gone);
+	CHECK_EQ(atomic64_read(&dev->stats.unanswered), 1);
+	kfake_complete(take_bio(16), BLK_STS_OFFLINE);
+	xldrv_blkmap_pass(dev);
+	expect_no_rsp();
+	CHECK_EQ(atomic64_read(&dev->stats.unanswered), 2);
+	CHECK_EQ(io_failed_calls, 0);
+	CHECK_EQ(io_ok_calls, 1);
+
+	/* Nothing more is taken off the ring. */
+	fseg(fput(BLKIF_OP_WRITE, 4, 24), 153, 0, 7);
+	fpush();
+	xldrv_blkmap_pass(dev);
+	CHECK_EQ(dev->ring.req_cons, 3);
+	CHECK_EQ(nr_bios(), 0);
+	expect_no_rsp();
+	teardown();
+
+	/* Offline says so before the disk is marked gone. */
+	setup(false);
+	grant(154, false, CLIENT);
+	fseg(fput(BLKIF_OP_WRITE, 5, 0), 154, 0, 7);
+	fpush();
+	xldrv_blkmap_pass(dev);
+	kfake_complete(bio_list_pop(&kfake_bios), BLK_STS_OFFLINE);
+	xldrv_blkmap_pass(dev);
+	expect_no_rsp();
+	CHECK(dev->disk_gone);
+	teardown();
+}
+
 /* A producer index beyond the ring closes the device; nothing is read. */
 static void test_index_game(void)
 {
@@ -555,6 +635,7 @@ int main(void)
 	test_pool_exhaustion();
 	test_discard();
 	test_io_error();
+	test_disk_gone();
 	test_index_game();
 	test_late_eoi();
 	return check_done("blkmap_ring_test");

@@ -44,6 +44,7 @@ extern unsigned int kfake_warnings;
 	fprintf(stderr, "WARN_ON(%s) at %s:%d\n", #c, __FILE__, __LINE__); } _c; })
 #define pr_warn_ratelimited(...) fprintf(stderr, "warn: " __VA_ARGS__)
 #define pr_info_ratelimited(...) fprintf(stderr, "info: " __VA_ARGS__)
+#define pr_warn(...) fprintf(stderr, "warn: " __VA_ARGS__)
 
 typedef unsigned int gfp_t;
 #define GFP_KERNEL 1u
@@ -234,9 +235,25 @@ enum { REQ_OP_READ = 0, REQ_OP_WRITE = 1, REQ_OP_DISCARD = 3 };
 #define REQ_PREFLUSH (1u << 18)
 #define BIO_MAX_VECS 256u
 typedef u8 blk_status_t;
-struct block_device {
-	int unused;
+#define BLK_STS_IOERR ((blk_status_t)10)
+#define BLK_STS_OFFLINE ((blk_status_t)17)
+/* A disk the test can remove: disk_live() false, as after del_gendisk. */
+#define GD_DEAD 2
+struct gendisk {
+	unsigned long state;
+	bool removed;
 };
+struct block_device {
+	struct gendisk *bd_disk;
+};
+static inline bool disk_live(struct gendisk *disk)
+{
+	return !disk->removed;
+}
+static inline bool test_bit(long nr, const unsigned long *addr)
+{
+	return *addr & (1ul << nr);
+}
 struct bio_vec {
 	struct page *page;
 	unsigned int len, offset;
