@@ -188,6 +188,7 @@ static void xldrv_blkfront_response(struct xldrv_blkfront *blk,
 irqreturn_t xldrv_blkfront_interrupt(int irq, void *data)
 {
 	struct xldrv_blkfront *blk = data;
+	unsigned int eoi = XEN_EOI_FLAG_SPURIOUS;
 	struct blkif_response rsp;
 	unsigned long flags;
 	bool replay = false;
@@ -202,7 +203,8 @@ irqreturn_t xldrv_blkfront_interrupt(int irq, void *data)
 		rc = blk->ring.rsp_cons;
 		rp = READ_ONCE(blk->ring.sring->rsp_prod);
 		virt_rmb(); /* responses up to rp are visible once rp is read */
-		if (RING_RESPONSE_PROD_OVERFLOW(&blk->ring, rp)) {
+		/* More answers than requests out: not a blkif backend. */
+		if (rp - rc > blk->ring.req_prod_pvt - rc) {
 			pr_warn_ratelimited("%s: backend claims %u responses on a ring of %u: reconnecting\n",
 					    blk->xdev->nodename, rp - rc,
 					    RING_SIZE(&blk->ring));
@@ -210,6 +212,8 @@ irqreturn_t xldrv_blkfront_interrupt(int irq, void *data)
 			schedule_work(&blk->reset_work);
 			goto out;
 		}
+		if (rc != rp)
+			eoi = 0;
 		for (; rc != rp; rc++) {
 			RING_COPY_RESPONSE(&blk->ring, rc, &rsp);
 			xldrv_blkfront_response(blk, &rsp, &done);
@@ -220,6 +224,12 @@ irqreturn_t xldrv_blkfront_interrupt(int irq, void *data)
 	replay = blk->sh.nr_pending;
 out:
 	spin_unlock_irqrestore(&blk->lock, flags);
+	/*
+	 * Late EOI (XSA-391): Xen delays the next event of a backend that
+	 * keeps notifying with nothing on the ring, so a hostile one cannot
+	 * keep this vCPU in the handler.
+	 */
+	xen_irq_lateeoi(irq, eoi);
 	xldrv_blkfront_end_done(&done);
 	if (replay)
 		schedule_delayed_work(&blk->replay_work, 0);

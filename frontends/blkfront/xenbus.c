@@ -104,8 +104,9 @@ static int xldrv_blkfront_bind(struct xldrv_blkfront *blk)
 	err = HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &alloc);
 	if (err)
 		return err;
-	err = bind_evtchn_to_irqhandler(alloc.port, xldrv_blkfront_interrupt,
-					0, "xldrv-blkfront", blk);
+	err = bind_evtchn_to_irqhandler_lateeoi(alloc.port,
+						xldrv_blkfront_interrupt, 0,
+						"xldrv-blkfront", blk);
 	if (err < 0) {
 		xenbus_free_evtchn(blk->xdev, alloc.port);
 		return err;

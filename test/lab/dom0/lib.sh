@@ -426,3 +426,134 @@ xldrvd_show_log() {
 	log "xldrvd's log:"
 	tail -n 60 $XLDRVD_LOG | sed 's/^/  xldrvd| /'
 }
+
+# Restart-aware block frontend (frontend-blk-* scenarios).  fe_blk_start:
+# xldrvd supervising dd; a client with xldrv_blkfront on two of dd's
+# partitions (xvda on sda1, xvdb on sda2, ext4), and a load on each until
+# fe_blk_finish: fio with crc32c verification looping on xvda, and a loop
+# writing files on xvdb with fsync, keeping each one's checksum.
+FE_BLK_DEVS="51712 51728"
+fe_blk_start() {
+	local dev fe fio
+	xldrvd_conf "heartbeat-timeout = 6" "max-restarts = 20" \
+		"backoff-initial-ms = 100" "backoff-max-ms = 1000"
+	xldrvd_start
+	log "xldrvd created dd as domid $(xldrvd_serving)"
+	dom_create consolidated/client.cfg "ramdisk=\"$(fio_ramdisk)\"" \
+		memory=512 'vif=[]' \
+		'disk=["backend=dd,vdev=xvda,format=raw,access=rw,backendtype=phy,target=/dev/sda1",
+		"backend=dd,vdev=xvdb,format=raw,access=rw,backendtype=phy,target=/dev/sda2"]'
+	FE_CID=$(domid client)
+	dom_exec client "insmod /lab/modules/xldrv_blkfront.ko recovery_timeout_s=180"
+	wait_dev client /dev/xvda
+	wait_dev client /dev/xvdb
+	for dev in $FE_BLK_DEVS; do
+		fe=/local/domain/$FE_CID/device/vbd/$dev
+		wait_for 30 "the client's vbd $dev to connect" \
+			eval '[ "$(xenstore-read $fe/state 2>/dev/null)" = 4 ]'
+		[ "$(xenstore-read $fe/feature-xldrv-reconnect)" = 1 ] ||
+			fail "xldrv_blkfront does not say it reconnects (vbd $dev)"
+	done
+	check_client_disk client /dev/xvda dd /dev/sda1
+	FE_BLK_IDS=$(dom_exec client "echo \$(cat /sys/block/xvda/dev /sys/block/xvdb/dev)")
+	log "client: xvda and xvdb are $FE_BLK_IDS"
+	dom_exec -t 120 client "modprobe ext4 && mkfs.ext4 -q -F /dev/xvdb &&
+		mkdir -p /mnt/e && mount -t ext4 /dev/xvdb /mnt/e && mkdir /mnt/e/d" ||
+		fail "client: cannot make ext4 on xvdb"
+
+	# fio: 16 MiB of random 4 KiB writes, then verified, again and
+	# again; any error ends the loop with it.
+	fio="fio --name=v --filename=/dev/xvda --rw=randwrite --bs=4k --iodepth=16"
+	fio+=" --size=16M --direct=1 --ioengine=libaio --verify=crc32c"
+	fio+=" --do_verify=1 --randrepeat=0 --output-format=terse --terse-version=3"
+	dom_spawn client fio "n=0; while [ ! -e /tmp/stop ]; do
+		$fio >/tmp/fio.last 2>&1 ||
+			{ echo fio run \$n failed; cat /tmp/fio.last; exit 1; }
+		e=\$(cut -d';' -f5 /tmp/fio.last | tail -n1)
+		[ \"\$e\" = 0 ] || { echo fio run \$n: error \$e; exit 1; }
+		n=\$((n + 1)); done; echo fio runs: \$n"
+	# ext4: 40 files of 64-512 KiB written over and over (the partition
+	# is 96 MiB), each fsynced, the checksum of its last version kept.
+	dom_spawn client ext4 "mkdir -p /tmp/sums; i=0; while [ ! -e /tmp/stop ]; do
+		n=\$((i % 40))
+		dd if=/dev/urandom of=/mnt/e/d/f\$n bs=64k count=\$((i % 8 + 1)) conv=fsync status=none ||
+			{ echo write \$i failed; exit 1; }
+		(cd /mnt/e/d && sha256sum f\$n) >/tmp/sums/f\$n || exit 1
+		i=\$((i + 1)); done; sync && echo ext4 files written: \$i"
+	FE_BLK_FAILS=0
+}
+
+# fe_blk_fail HOW: after a random 3-17 s, make dd fail HOW (destroy: `xl
+# destroy`; panic: a kernel panic in dd; hang: `xl pause`), wait for
+# xldrvd to have a new dd serving and both of the client's disks
+# connected to it again.
+fe_blk_fail() {
+	local how=$1 pause prev new start dev fe base
+	FE_BLK_FAILS=$((FE_BLK_FAILS + 1))
+	pause=$((RANDOM % 15 + 3))
+	log "failure $FE_BLK_FAILS ($how) in $pause s"
+	sleep $pause
+	prev=$(domid dd)
+	start=$(now)
+	case $how in
+	destroy) xl destroy dd ;;
+	panic)
+		base=/local/domain/$prev/data/xldrv-lab
+		xenstore-write "$base/cmd" "echo c >/proc/sysrq-trigger" \
+			"$base/req" "panic.$FE_BLK_FAILS" ;;
+	hang) xl pause dd ;;
+	*) fail "fe_blk_fail: no failure called $how" ;;
+	esac
+	# The first `xldrvd_serving` look must not find the old dd.
+	wait_for 120 "xldrvd to act on the $how" \
+		eval '[ "$(xldrvd_field busy)" != 0 ] || [ "$(domid dd 2>/dev/null)" != "$prev" ]'
+	new=$(xldrvd_serving 240)
+	[ "$new" != "$prev" ] || fail "failure $FE_BLK_FAILS: dd kept domid $prev"
+	for dev in $FE_BLK_DEVS; do
+		fe=/local/domain/$FE_CID/device/vbd/$dev
+		wait_for 60 "vbd $dev to name the new backend" \
+			eval '[ "$(xenstore-read $fe/backend-id 2>/dev/null)" = $new ]'
+		wait_for 60 "vbd $dev to connect again" \
+			eval '[ "$(xenstore-read $fe/state 2>/dev/null)" = 4 ] &&
+			[ "$(xenstore-read /local/domain/$new/backend/vbd/$FE_CID/$dev/state 2>/dev/null)" = 4 ]'
+	done
+	lab_time "$how$FE_BLK_FAILS.serve" "$(since "$start")"
+	log "failure $FE_BLK_FAILS ($how): the client's disks connected to dd domid $new (was $prev)"
+}
+
+# fe_blk_finish: stop the loads after they ran 10 s more, and check: no
+# program saw an error, fio verified everything, every ext4 file matches
+# its checksum after a remount, fsck is clean, the kernel logged no I/O
+# error, the disks are the ones of the start, requests were in flight at
+# a failure at least once, and xldrvd counts every failure.
+fe_blk_finish() {
+	local out errs held
+	xldrvd_events | grep -E 'kept|backend moved|re-?plumb' | tail -n 20
+	sleep 10
+	dom_exec client "touch /tmp/stop"
+	out=$(dom_reap -t 300 client fio) || fail "client: fio saw an error: $out"
+	log "client: $out, no verify error, no I/O error"
+	out=$(dom_reap -t 300 client ext4) || fail "client: the ext4 loop failed: $out"
+	log "client: $out, each with fsync"
+	dom_exec -t 300 client "umount /mnt/e && echo 3 >/proc/sys/vm/drop_caches &&
+		mount -t ext4 /dev/xvdb /mnt/e && cat /tmp/sums/* >/tmp/sums.all &&
+		(cd /mnt/e/d && sha256sum -c /tmp/sums.all >/dev/null) &&
+		umount /mnt/e && fsck.ext4 -n -f /dev/xvdb >/dev/null" ||
+		fail "client: ext4 files do not match their checksums after a remount"
+	log "client: every ext4 file matches its checksum after a remount; fsck clean"
+	[ "$(dom_exec client "echo \$(cat /sys/block/xvda/dev /sys/block/xvdb/dev)")" = "$FE_BLK_IDS" ] ||
+		fail "client: xvda or xvdb is another disk now"
+	errs=$(dom_exec client "dmesg | grep -ciE 'I/O error|blk_update_request|Buffer I/O' || true")
+	[ "$errs" = 0 ] || {
+		dom_exec client "dmesg | grep -iE 'I/O error|blk_update_request|Buffer I/O' | tail -n 5"
+		fail "client: the kernel logged $errs I/O errors"
+	}
+	dom_exec client "dmesg | grep -i xldrv | tail -n 12"
+	held=$(dom_exec client "dmesg | grep -c 'replaying [1-9]' || true")
+	[ "$held" -gt 0 ] || fail "no failure found a request in flight to replay"
+	log "client: $held reconnects replayed requests that were in flight"
+	check_client_disk client /dev/xvda dd /dev/sda1
+	[ "$(xldrvd_field restarts)" = "$FE_BLK_FAILS" ] ||
+		fail "xldrvd counts $(xldrvd_field restarts) restarts, not $FE_BLK_FAILS"
+	xldrvd_show_log
+}
