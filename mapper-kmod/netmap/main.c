@@ -31,6 +31,7 @@ static int __init xldrv_netmap_init(void)
 	if (err)
 		goto err_port;
 	xldrv_heartbeat_start();
+	xldrv_netmap_health_start();
 	return 0;
 
 err_port:
@@ -40,6 +41,7 @@ err_port:
 
 static void __exit xldrv_netmap_exit(void)
 {
+	xldrv_netmap_health_stop();
 	xldrv_heartbeat_stop();
 	xldrv_netmap_xenbus_exit();
 	xldrv_netmap_port_exit();

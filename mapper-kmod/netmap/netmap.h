@@ -180,6 +180,12 @@ void xldrv_netmap_port_detach(struct xldrv_netmap_vif *vif);
 void xldrv_netmap_switch(struct xldrv_netmap_vif *from, struct sk_buff *skb);
 int xldrv_netmap_port_init(void);
 void xldrv_netmap_port_exit(void);
+void xldrv_netmap_ports_each_nic(void (*fn)(struct net_device *nic,
+					    void *arg), void *arg);
+
+/* health.c: NICs whose transmit timeouts do not clear, reported. */
+void xldrv_netmap_health_start(void);
+void xldrv_netmap_health_stop(void);
 
 /* rx.c: towards the client */
 void xldrv_netmap_deliver(struct xldrv_netmap_vif *vif, struct sk_buff *skb);

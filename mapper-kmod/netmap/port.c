@@ -235,6 +235,24 @@ void xldrv_netmap_port_put(struct xldrv_netmap_port *port)
 	kfree(port);
 }
 
+/* @fn on the NIC of every port in use, under RTNL (health.c). */
+void xldrv_netmap_ports_each_nic(void (*fn)(struct net_device *nic,
+					    void *arg), void *arg)
+{
+	struct xldrv_netmap_port *port;
+	struct net_device *nic;
+
+	mutex_lock(&xldrv_netmap_lock);
+	rtnl_lock();
+	list_for_each_entry(port, &xldrv_netmap_ports, node) {
+		nic = rtnl_dereference(port->nic);
+		if (nic)
+			fn(nic, arg);
+	}
+	rtnl_unlock();
+	mutex_unlock(&xldrv_netmap_lock);
+}
+
 /* The vif starts getting frames; its MAC joins the NIC's filter. */
 int xldrv_netmap_port_attach(struct xldrv_netmap_vif *vif)
 {
