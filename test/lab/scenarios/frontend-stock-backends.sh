@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: GPL-2.0
+# frontend-stock-backends: xldrv's restart-aware frontends against Linux's
+# stock backends, with no restart: the driver domain serves with
+# xen-blkback on /dev/sda1 and xen-netback bridged to eth0 (xl devd runs
+# Xen's hotplug scripts there), and the client loads xldrv_blkfront and
+# xldrv_netfront instead of xen-blkfront and xen-netfront.  The same data
+# checks as stock-backends: the peer reached by ping and TCP, 8 MiB
+# written with direct I/O found on sda1, fio crc32c verification, an ext4
+# round trip.
+#
+#   peer <-- eth0 [xenbr0 + vif] dd (e1000, ahci; xen-netback, xen-blkback)
+#                                 ^ vif, vbd sda1
+#                               client (xldrv_netfront, xldrv_blkfront)
+# lab-timeout: 480
+
+peer_setup
+dom_create consolidated/dd.cfg
+dd_devices dd nic disk
+dom_exec dd "dd-stock-backends $DD_IP/$NETMASK"
+
+dom_create consolidated/client.cfg "ramdisk=\"$(fio_ramdisk)\"" memory=512
+hotplug_ok dd vif client 0
+hotplug_ok dd vbd client 51712
+
+dom_exec client "insmod /lab/modules/xldrv_netfront.ko"
+dom_exec client "client-net $CLIENT_IP/$NETMASK xldrv_netfront"
+# The xenbus driver is called "vif" either way: its module tells them apart.
+[ "$(dom_exec client 'basename $(readlink /sys/class/net/eth0/device/driver/module)')" = xldrv_netfront ] ||
+	fail "client's eth0 is not driven by xldrv_netfront"
+wait_for 30 "the client's vif to connect" \
+	eval '[ "$(xenstore-read /local/domain/$(domid client)/device/vif/0/state)" = 4 ]'
+check_peer_traffic client
+dom_exec client "ping -c 2 -W 5 $DD_IP" >/dev/null ||
+	fail "client cannot reach the driver domain"
+
+dom_exec client "insmod /lab/modules/xldrv_blkfront.ko"
+wait_dev client /dev/xvda
+[ "$(dom_exec client 'basename $(readlink /sys/block/xvda/device/driver/module)')" = xldrv_blkfront ] ||
+	fail "client's xvda is not driven by xldrv_blkfront"
+check_client_disk client /dev/xvda dd /dev/sda1
+out=$(dom_exec -t 300 client "fio --name=verify --filename=/dev/xvda \
+	--rw=randwrite --bs=4k --size=32M --direct=1 --ioengine=libaio \
+	--iodepth=16 --verify=crc32c --do_verify=1 --output-format=terse \
+	--terse-version=3 | cut -d';' -f1-6") ||
+	fail "client: fio --verify=crc32c on xvda failed: $out"
+[ "$(echo "$out" | tail -n1 | cut -d';' -f5)" = 0 ] ||
+	fail "client: fio reports an error: $out"
+log "client: fio randwrite + crc32c verify of 32 MiB on xvda passed"
+dom_exec -t 120 client "modprobe ext4 && mkfs.ext4 -q -F /dev/xvda &&
+	mount -t ext4 /dev/xvda /mnt &&
+	head -c 4194304 /dev/urandom >/mnt/f && sha256sum /mnt/f >/tmp/f.sha &&
+	umount /mnt && mount -t ext4 /dev/xvda /mnt && sha256sum -c /tmp/f.sha &&
+	umount /mnt" || fail "client: ext4 round trip on xvda failed"
+log "client: ext4 on xvda: file checksum matches after remount"
+errs=$(dom_exec client "dmesg | grep -ciE 'I/O error|xldrv.*(protocol|refused|bad)' || true")
+dom_exec client "dmesg | grep -i xldrv | tail -n 10"
+[ "$errs" = 0 ] || fail "client: the kernel logged $errs errors"
