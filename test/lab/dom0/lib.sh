@@ -483,14 +483,14 @@ fe_blk_start() {
 	FE_BLK_FAILS=0
 }
 
-# fe_blk_fail HOW: after a random 3-17 s, make dd fail HOW (destroy: `xl
+# fe_blk_fail HOW: after a random 2-9 s, make dd fail HOW (destroy: `xl
 # destroy`; panic: a kernel panic in dd; hang: `xl pause`), wait for
 # xldrvd to have a new dd serving and both of the client's disks
 # connected to it again.
 fe_blk_fail() {
 	local how=$1 pause prev new start dev fe base
 	FE_BLK_FAILS=$((FE_BLK_FAILS + 1))
-	pause=$((RANDOM % 15 + 3))
+	pause=$((RANDOM % 8 + 2))
 	log "failure $FE_BLK_FAILS ($how) in $pause s"
 	sleep $pause
 	prev=$(domid dd)
@@ -521,7 +521,7 @@ fe_blk_fail() {
 	log "failure $FE_BLK_FAILS ($how): the client's disks connected to dd domid $new (was $prev)"
 }
 
-# fe_blk_finish: stop the loads after they ran 10 s more, and check: no
+# fe_blk_finish: stop the loads after they ran 5 s more, and check: no
 # program saw an error, fio verified everything, every ext4 file matches
 # its checksum after a remount, fsck is clean, the kernel logged no I/O
 # error, the disks are the ones of the start, requests were in flight at
@@ -529,7 +529,7 @@ fe_blk_fail() {
 fe_blk_finish() {
 	local out errs held
 	xldrvd_events | grep -E 'kept|backend moved|re-?plumb' | tail -n 20
-	sleep 10
+	sleep 5
 	dom_exec client "touch /tmp/stop"
 	out=$(dom_reap -t 300 client fio) || fail "client: fio saw an error: $out"
 	log "client: $out, no verify error, no I/O error"

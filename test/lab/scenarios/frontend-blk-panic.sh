@@ -9,10 +9,9 @@
 #   dom0: xldrvd --libxl--> dd (ahci; blkmap)   <- panic, then xl pause
 #                            ^ vbd sda1, vbd sda2 (backend moved each time)
 #                          client (xldrv_blkfront: xvda fio, xvdb ext4)
-# lab-timeout: 900
+# lab-timeout: 720
 
 fe_blk_start
 fe_blk_fail panic
 fe_blk_fail hang
-fe_blk_fail panic
 fe_blk_finish

@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: GPL-2.0
+# frontend-net-survives: a client with xldrv_netfront keeps its interface
+# while the network driver domain is destroyed twice under an iperf3 TCP
+# stream to the outside peer.  xldrvd recreates dd each time and, since
+# the frontend says it reconnects by itself (feature-xldrv-reconnect),
+# moves the vif's backend to the new dd instead of unplugging it: eth0
+# stays (same ifindex, same address), its carrier goes down and up, and
+# the TCP connection, 75 s long, completes without error.
+#
+#   peer <-- e1000 -- dd (netmap)   <- xl destroy, twice
+#                      ^ vif (backend moved each time)
+#                    client (xldrv_netfront: iperf3 -c peer -t 75)
+# lab-timeout: 900
+
+peer_setup
+xldrvd_conf "heartbeat-timeout = 6" "max-restarts = 20" \
+	"backoff-initial-ms = 100" "backoff-max-ms = 1000"
+xldrvd_start
+log "xldrvd created dd as domid $(xldrvd_serving)"
+dom_create consolidated/client.cfg 'disk=[]' \
+	"vif=[\"backend=dd,bridge=eth0,mac=$CLIENT_MAC,ip=$CLIENT_IP\"]"
+cid=$(domid client)
+fe=/local/domain/$cid/device/vif/0
+dom_exec client "insmod /lab/modules/xldrv_netfront.ko"
+dom_exec client "client-net $CLIENT_IP/$NETMASK xldrv_netfront"
+wait_for 30 "the client's vif to connect" \
+	eval '[ "$(xenstore-read $fe/state 2>/dev/null)" = 4 ]'
+[ "$(xenstore-read $fe/feature-xldrv-reconnect)" = 1 ] ||
+	fail "xldrv_netfront does not say it reconnects"
+dom_exec client "ping -c 3 -W 5 $PEER_IP" >/dev/null ||
+	fail "client cannot ping the peer before the restarts"
+ifindex=$(dom_exec client "cat /sys/class/net/eth0/ifindex")
+
+peer_iperf_server
+dom_spawn client iperf "iperf3 -c $PEER_IP -t 75 -f m"
+for r in 1 2; do
+	sleep $((RANDOM % 6 + 5))
+	prev=$(domid dd)
+	start=$(now)
+	xl destroy dd
+	log "restart $r: destroyed dd (domid $prev)"
+	wait_for 120 "xldrvd to act on the destroy" \
+		eval '[ "$(xldrvd_field busy)" != 0 ] || [ "$(domid dd 2>/dev/null)" != "$prev" ]'
+	new=$(xldrvd_serving 240)
+	wait_for 60 "the vif to name the new backend" \
+		eval '[ "$(xenstore-read $fe/backend-id 2>/dev/null)" = $new ]'
+	wait_for 60 "the vif to connect again" \
+		eval '[ "$(xenstore-read $fe/state 2>/dev/null)" = 4 ] &&
+		[ "$(xenstore-read /local/domain/$new/backend/vif/$cid/0/state 2>/dev/null)" = 4 ]'
+	lab_time "restart$r.serve.net" "$(since "$start")"
+	log "restart $r: the client's vif connected to dd domid $new"
+done
+out=$(dom_reap -t 200 client iperf) || fail "client: iperf3 failed: $out"
+echo "$out" | tail -n 4
+echo "$out" | grep -q 'receiver' || fail "client: iperf3 printed no summary"
+log "client: iperf3 over 75 s across 2 restarts: $(echo "$out" | awk '/receiver/ { print $5, $6, $7, $8 }')"
+[ "$(dom_exec client "cat /sys/class/net/eth0/ifindex")" = "$ifindex" ] ||
+	fail "client: eth0 is another interface now"
+dom_exec client "ping -c 3 -W 5 $PEER_IP" >/dev/null ||
+	fail "client cannot ping the peer after the restarts"
+dom_exec client "dmesg | grep -i xldrv | tail -n 12"
+[ "$(xldrvd_field restarts)" = 2 ] ||
+	fail "xldrvd counts $(xldrvd_field restarts) restarts, not 2"
+xldrvd_show_log
