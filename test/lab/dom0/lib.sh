@@ -256,6 +256,42 @@ check_client_disk() {
 	log "$client: 8 MiB written to $dev and read back; $dd finds it on $dddev"
 }
 
+# check_client_fio_ext4 CLIENT DEV: fio writes 32 MiB of random 4 KiB
+# blocks to DEV with direct I/O and verifies them (crc32c); then an ext4
+# file system made on DEV keeps a file's checksum across a remount.
+check_client_fio_ext4() {
+	local client=$1 dev=$2 out
+	out=$(dom_exec -t 300 "$client" "fio --name=verify --filename=$dev \
+		--rw=randwrite --bs=4k --size=32M --direct=1 --ioengine=libaio \
+		--iodepth=16 --verify=crc32c --do_verify=1 --output-format=terse \
+		--terse-version=3 | cut -d';' -f1-6") ||
+		fail "$client: fio --verify=crc32c on $dev failed: $out"
+	# Terse output: version;fio;job;group;error;...
+	[ "$(echo "$out" | tail -n1 | cut -d';' -f5)" = 0 ] ||
+		fail "$client: fio reports an error: $out"
+	log "$client: fio randwrite + crc32c verify of 32 MiB on $dev passed"
+	dom_exec -t 120 "$client" "modprobe ext4 && mkfs.ext4 -q -F $dev &&
+		mount -t ext4 $dev /mnt &&
+		head -c 4194304 /dev/urandom >/mnt/f && sha256sum /mnt/f >/tmp/f.sha &&
+		umount /mnt && mount -t ext4 $dev /mnt && sha256sum -c /tmp/f.sha &&
+		umount /mnt" || fail "$client: ext4 round trip on $dev failed"
+	log "$client: ext4 on $dev: file checksum matches after remount"
+}
+
+# wait_backend_moved CLIENT_DOMID KIND DEVID NEWDD: xldrvd moved the
+# client's device to driver domain NEWDD (the frontend names it) and both
+# ends are Connected again.
+wait_backend_moved() {
+	local cid=$1 kind=$2 dev=$3 new=$4
+	local fe=/local/domain/$cid/device/$kind/$dev
+	local be=/local/domain/$new/backend/$kind/$cid/$dev
+	wait_for 60 "$kind $dev to name the new backend" \
+		eval '[ "$(xenstore-read $fe/backend-id 2>/dev/null)" = $new ]'
+	wait_for 60 "$kind $dev to connect again" \
+		eval '[ "$(xenstore-read $fe/state 2>/dev/null)" = 4 ] &&
+		[ "$(xenstore-read $be/state 2>/dev/null)" = 4 ]'
+}
+
 wait_dev() {
 	dom_exec "$1" "for i in \$(seq 300); do [ -b $2 ] && exit 0; sleep 0.1; done; exit 1" ||
 		fail "$1: $2 did not appear"
@@ -488,7 +524,7 @@ fe_blk_start() {
 # xldrvd to have a new dd serving and both of the client's disks
 # connected to it again.
 fe_blk_fail() {
-	local how=$1 pause prev new start dev fe base
+	local how=$1 pause prev new start dev base
 	FE_BLK_FAILS=$((FE_BLK_FAILS + 1))
 	pause=$((RANDOM % 8 + 2))
 	log "failure $FE_BLK_FAILS ($how) in $pause s"
@@ -510,12 +546,7 @@ fe_blk_fail() {
 	new=$(xldrvd_serving 240)
 	[ "$new" != "$prev" ] || fail "failure $FE_BLK_FAILS: dd kept domid $prev"
 	for dev in $FE_BLK_DEVS; do
-		fe=/local/domain/$FE_CID/device/vbd/$dev
-		wait_for 60 "vbd $dev to name the new backend" \
-			eval '[ "$(xenstore-read $fe/backend-id 2>/dev/null)" = $new ]'
-		wait_for 60 "vbd $dev to connect again" \
-			eval '[ "$(xenstore-read $fe/state 2>/dev/null)" = 4 ] &&
-			[ "$(xenstore-read /local/domain/$new/backend/vbd/$FE_CID/$dev/state 2>/dev/null)" = 4 ]'
+		wait_backend_moved "$FE_CID" vbd "$dev" "$new"
 	done
 	lab_time "$how$FE_BLK_FAILS.serve" "$(since "$start")"
 	log "failure $FE_BLK_FAILS ($how): the client's disks connected to dd domid $new (was $prev)"

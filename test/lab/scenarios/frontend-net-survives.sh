@@ -42,11 +42,7 @@ for r in 1 2; do
 	wait_for 120 "xldrvd to act on the destroy" \
 		eval '[ "$(xldrvd_field busy)" != 0 ] || [ "$(domid dd 2>/dev/null)" != "$prev" ]'
 	new=$(xldrvd_serving 240)
-	wait_for 60 "the vif to name the new backend" \
-		eval '[ "$(xenstore-read $fe/backend-id 2>/dev/null)" = $new ]'
-	wait_for 60 "the vif to connect again" \
-		eval '[ "$(xenstore-read $fe/state 2>/dev/null)" = 4 ] &&
-		[ "$(xenstore-read /local/domain/$new/backend/vif/$cid/0/state 2>/dev/null)" = 4 ]'
+	wait_backend_moved "$cid" vif 0 "$new"
 	lab_time "restart$r.serve.net" "$(since "$start")"
 	log "restart $r: the client's vif connected to dd domid $new"
 done

@@ -38,20 +38,7 @@ wait_dev client /dev/xvda
 [ "$(dom_exec client 'basename $(readlink /sys/block/xvda/device/driver/module)')" = xldrv_blkfront ] ||
 	fail "client's xvda is not driven by xldrv_blkfront"
 check_client_disk client /dev/xvda dd /dev/sda1
-out=$(dom_exec -t 300 client "fio --name=verify --filename=/dev/xvda \
-	--rw=randwrite --bs=4k --size=32M --direct=1 --ioengine=libaio \
-	--iodepth=16 --verify=crc32c --do_verify=1 --output-format=terse \
-	--terse-version=3 | cut -d';' -f1-6") ||
-	fail "client: fio --verify=crc32c on xvda failed: $out"
-[ "$(echo "$out" | tail -n1 | cut -d';' -f5)" = 0 ] ||
-	fail "client: fio reports an error: $out"
-log "client: fio randwrite + crc32c verify of 32 MiB on xvda passed"
-dom_exec -t 120 client "modprobe ext4 && mkfs.ext4 -q -F /dev/xvda &&
-	mount -t ext4 /dev/xvda /mnt &&
-	head -c 4194304 /dev/urandom >/mnt/f && sha256sum /mnt/f >/tmp/f.sha &&
-	umount /mnt && mount -t ext4 /dev/xvda /mnt && sha256sum -c /tmp/f.sha &&
-	umount /mnt" || fail "client: ext4 round trip on xvda failed"
-log "client: ext4 on xvda: file checksum matches after remount"
+check_client_fio_ext4 client /dev/xvda
 errs=$(dom_exec client "dmesg | grep -ciE 'I/O error|xldrv.*(protocol|refused|bad)' || true")
 dom_exec client "dmesg | grep -i xldrv | tail -n 10"
 [ "$errs" = 0 ] || fail "client: the kernel logged $errs errors"

@@ -30,20 +30,4 @@ dom_exec client "modprobe xen-blkfront"
 wait_dev client /dev/xvda
 dom_exec client "cat /sys/block/xvda/size; cat /sys/block/xvda/device/devtype 2>/dev/null; readlink /sys/block/xvda/device/driver"
 check_client_disk client /dev/xvda dd /dev/sda1
-out=$(dom_exec -t 300 client "fio --name=verify --filename=/dev/xvda \
-	--rw=randwrite --bs=4k --size=32M --direct=1 --ioengine=libaio \
-	--iodepth=16 --verify=crc32c --do_verify=1 --output-format=terse \
-	--terse-version=3 | cut -d';' -f1-6") ||
-	fail "client: fio --verify=crc32c on xvda failed: $out"
-# Terse output: version;fio;job;group;error;...
-[ "$(echo "$out" | tail -n1 | cut -d';' -f5)" = 0 ] ||
-	fail "client: fio reports an error: $out"
-log "client: fio randwrite + crc32c verify of 32 MiB on xvda passed"
-
-# A filesystem round trip: what later scenarios build on.
-dom_exec client "modprobe ext4 && mkfs.ext4 -q -F /dev/xvda &&
-	mount -t ext4 /dev/xvda /mnt &&
-	head -c 4194304 /dev/urandom >/mnt/f && sha256sum /mnt/f >/tmp/f.sha &&
-	umount /mnt && mount -t ext4 /dev/xvda /mnt && sha256sum -c /tmp/f.sha &&
-	umount /mnt" || fail "client: ext4 round trip on xvda failed"
-log "client: ext4 on xvda: file checksum matches after remount"
+check_client_fio_ext4 client /dev/xvda
