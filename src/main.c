@@ -350,8 +350,9 @@ static void dd_step(struct daemon *D, struct dd *d, uint64_t now)
 
 /*
  * Carry the re-plumbing plan of @d on: stale frontends out while a
- * restart waits for that (dd_gone), then create; devices in again once
- * the new incarnation serves (running, heartbeat seen, nothing under
+ * restart waits for that (dd_gone), then create; restart-aware
+ * frontends' backends moved once the new incarnation exists, other
+ * devices in again once it serves (running, heartbeat seen, nothing under
  * way).
  */
 static void dd_replumb(struct daemon *D, struct dd *d, uint64_t now)
@@ -372,11 +373,15 @@ static void dd_replumb(struct daemon *D, struct dd *d, uint64_t now)
 		}
 		return;
 	}
-	if (!d->plan.n || d->busy || d->domid == XLDRVD_INVALID_DOMID ||
-	    d->pol.state != DD_RUNNING)
+	if (!d->plan.n || d->busy || d->domid == XLDRVD_INVALID_DOMID)
 		return;
-	if (replumb_step(&d->plan, d->conf->name, d->domid))
-		D->dirty = true;
+	if (d->pol.state == DD_RUNNING) {
+		if (replumb_step(&d->plan, d->conf->name, d->domid))
+			D->dirty = true;
+	} else if (d->pol.state == DD_RESTARTING) {
+		if (replumb_step_booting(&d->plan, d->conf->name, d->domid))
+			D->dirty = true;
+	}
 }
 
 static void dd_invalid(struct daemon *D, struct dd *d, const char *what,

@@ -19,7 +19,7 @@
  *
  * A device whose frontend says it reconnects by itself (a restart-aware
  * frontend, XLDRV_XS_FE_RECONNECT) is neither removed nor added: once
- * the new incarnation serves, its backend is moved there in xenstore
+ * the new incarnation exists, its backend is moved there in xenstore
  * (replumb_rewrite.c), and the client keeps its disk or interface.
  *
  * All libxl device operations are asynchronous: their callbacks only
@@ -434,7 +434,7 @@ void replumb_set_xs(struct xsc *xs)
 /*
  * A restart-aware frontend's device: nothing to remove while the driver
  * domain restarts (the frontend holds its I/O), and its backend moved
- * to @new_domid once that serves.  Synchronous: one xenstore transaction.
+ * to @new_domid once that exists.  Synchronous: one xenstore transaction.
  */
 static void rewrite_step(struct replumb_plan *p, const char *dd,
 			 struct rp_entry *e, uint32_t new_domid)
@@ -467,11 +467,13 @@ static void rewrite_step(struct replumb_plan *p, const char *dd,
 /*
  * Start what @p allows now, at most REPLUMB_INFLIGHT_MAX at a time:
  * removals of stale frontends always (their backend is dead or being
- * replaced), adds only with @new_domid, the new incarnation that serves.
- * The number of entries that changed.
+ * replaced), adds only with @new_domid, the new incarnation: a stock
+ * frontend's once it @serves, a restart-aware frontend's backend move as
+ * soon as it exists (step()'s callers below).  The number of entries that
+ * changed.
  */
-unsigned int replumb_step(struct replumb_plan *p, const char *dd,
-			  uint32_t new_domid)
+static unsigned int step(struct replumb_plan *p, const char *dd,
+			 uint32_t new_domid, bool serves)
 {
 	unsigned int i = 0, changed = 0, busy;
 	int alive, rc;
@@ -480,7 +482,8 @@ unsigned int replumb_step(struct replumb_plan *p, const char *dd,
 	while (i < p->n && busy < REPLUMB_INFLIGHT_MAX) {
 		struct rp_entry *e = &p->e[i];
 		bool add = e->phase == RP_REMOVED &&
-			   new_domid != XLDRVD_INVALID_DOMID;
+			   new_domid != XLDRVD_INVALID_DOMID &&
+			   (serves || e->mode == RP_REWRITE);
 
 		if (e->phase != RP_STALE && !add) {
 			i++;
@@ -523,6 +526,26 @@ unsigned int replumb_step(struct replumb_plan *p, const char *dd,
 		}
 	}
 	return changed;
+}
+
+unsigned int replumb_step(struct replumb_plan *p, const char *dd,
+			  uint32_t new_domid)
+{
+	return step(p, dd, new_domid, true);
+}
+
+/*
+ * The new incarnation @new_domid exists but does not serve yet: move the
+ * restart-aware frontends' backends to it now.  Its mappers find the
+ * backend directories when they load, as a driver domain's backends find
+ * those libxl wrote before they started, so the frontends' reconnection
+ * overlaps the boot rather than following it.  Stock frontends wait for
+ * replumb_step(): libxl's add waits for a backend that answers.
+ */
+unsigned int replumb_step_booting(struct replumb_plan *p, const char *dd,
+				  uint32_t new_domid)
+{
+	return step(p, dd, new_domid, false);
 }
 
 /* Stale frontends not yet removed, or being removed? */

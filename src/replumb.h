@@ -18,6 +18,8 @@ int replumb_snapshot(struct xsc *xs, struct replumb_plan *p, const char *dd,
 		     uint32_t dd_domid);
 unsigned int replumb_step(struct replumb_plan *p, const char *dd,
 			  uint32_t new_domid);
+unsigned int replumb_step_booting(struct replumb_plan *p, const char *dd,
+				  uint32_t new_domid);
 bool replumb_removal_pending(const struct replumb_plan *p);
 bool replumb_reap(void);
 void replumb_set_xs(struct xsc *xs);

@@ -25,6 +25,7 @@
 #include <xen/xenbus.h>
 #include <xen/interface/io/blkif.h>
 
+#include "../common/follow.h"
 #include "shadow.h"
 
 /* Linux's xvd major: held by xen-blkfront or by us, never both. */
@@ -63,10 +64,7 @@ struct xldrv_blkfront {
 	spinlock_t lock;
 
 	/* The backend we follow: what our "backend" node names now. */
-	char *backend;
-	domid_t backend_id;
-	struct xenbus_watch node_watch;		/* our backend node */
-	struct xenbus_watch state_watch;	/* <backend>/state */
+	struct xldrv_follow follow;
 	bool removing;
 	bool refused;		/* this backend's disk does not fit ours */
 

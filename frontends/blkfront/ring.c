@@ -69,7 +69,7 @@ int xldrv_blkfront_issue(struct xldrv_blkfront *blk, int slot)
 		if (write)
 			memcpy_from_page(page_address(s->pages[i]) + sg->offset,
 					 sg_page(sg), sg->offset, sg->length);
-		ref = gnttab_grant_foreign_access(blk->backend_id,
+		ref = gnttab_grant_foreign_access(blk->follow.backend_id,
 						  xen_page_to_gfn(s->pages[i]),
 						  write);
 		if (ref < 0)

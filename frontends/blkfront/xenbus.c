@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xldrv_blkfront: the xenbus side.  Which backend we follow is whatever
- * our own "backend" and "backend-id" nodes name now: xldrvd re-plumbs a
- * disk to a restarted driver domain by rewriting them.  The xenbus core
- * keeps watching the backend it found at probe (dev->otherend); we watch
- * our backend node and the current backend's state ourselves, and leave
- * the core's fields alone.
+ * xldrv_blkfront: the xenbus side.  The backend we follow is whatever our
+ * own "backend" and "backend-id" nodes name now (common/follow.c: xldrvd
+ * re-plumbs a disk to a restarted driver domain by rewriting them).
  *
  * Every watch calls xldrv_blkfront_update(), always in the xenwatch
  * thread, which reads xenstore afresh and moves us towards what it finds:
@@ -94,25 +91,12 @@ static void xldrv_blkfront_recovery_work(struct work_struct *work)
 
 static int xldrv_blkfront_bind(struct xldrv_blkfront *blk)
 {
-	struct evtchn_alloc_unbound alloc = {
-		.dom = DOMID_SELF,
-		.remote_dom = blk->backend_id,
-	};
-	int err;
+	int irq = xldrv_follow_bind(&blk->follow, xldrv_blkfront_interrupt,
+				    "xldrv-blkfront", blk, &blk->evtchn);
 
-	/* Not xenbus_alloc_evtchn(): that is for dev->otherend_id. */
-	err = HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &alloc);
-	if (err)
-		return err;
-	err = bind_evtchn_to_irqhandler_lateeoi(alloc.port,
-						xldrv_blkfront_interrupt, 0,
-						"xldrv-blkfront", blk);
-	if (err < 0) {
-		xenbus_free_evtchn(blk->xdev, alloc.port);
-		return err;
-	}
-	blk->evtchn = alloc.port;
-	blk->irq = err;
+	if (irq < 0)
+		return irq;
+	blk->irq = irq;
 	return 0;
 }
 
@@ -159,7 +143,7 @@ static int xldrv_blkfront_ring_up(struct xldrv_blkfront *blk)
 	sring = page_address(page);
 	SHARED_RING_INIT(sring);
 	FRONT_RING_INIT(&blk->ring, sring, XEN_PAGE_SIZE);
-	ref = gnttab_grant_foreign_access(blk->backend_id,
+	ref = gnttab_grant_foreign_access(blk->follow.backend_id,
 					  xen_page_to_gfn(page), 0);
 	if (ref < 0) {
 		err = ref;
@@ -195,20 +179,21 @@ err_free_page:
 static void xldrv_blkfront_connect(struct xldrv_blkfront *blk)
 {
 	struct xenbus_device *xdev = blk->xdev;
+	const char *be = blk->follow.backend;
 	unsigned long long sectors;
 	unsigned int sector_size;
 	bool flush, readonly;
 	int err;
 
-	err = xenbus_scanf(XBT_NIL, blk->backend, "sectors", "%llu", &sectors);
+	err = xenbus_scanf(XBT_NIL, be, "sectors", "%llu", &sectors);
 	if (err != 1) {
 		pr_warn_ratelimited("%s: backend %s has no sectors node\n",
-				    xdev->nodename, blk->backend);
+				    xdev->nodename, be);
 		return;
 	}
-	sector_size = xenbus_read_unsigned(blk->backend, "sector-size", 512);
-	flush = xenbus_read_unsigned(blk->backend, "feature-flush-cache", 0);
-	readonly = xenbus_read_unsigned(blk->backend, "info", 0) &
+	sector_size = xenbus_read_unsigned(be, "sector-size", 512);
+	flush = xenbus_read_unsigned(be, "feature-flush-cache", 0);
+	readonly = xenbus_read_unsigned(be, "info", 0) &
 		   VDISK_READONLY;
 	if (sector_size < 512 || sector_size > PAGE_SIZE ||
 	    !is_power_of_2(sector_size) ||
@@ -218,8 +203,7 @@ static void xldrv_blkfront_connect(struct xldrv_blkfront *blk)
 		 * this backend again (it would loop), only another one.
 		 */
 		pr_warn_ratelimited("%s: backend %s has sector-size %u (was %u): not connecting\n",
-				    xdev->nodename, blk->backend, sector_size,
-				    blk->sector_size);
+				    xdev->nodename, be, sector_size, blk->sector_size);
 		blk->refused = true;
 		xldrv_blkfront_lose(blk, "unusable backend");
 		xenbus_switch_state(xdev, XenbusStateClosed);
@@ -256,7 +240,7 @@ static void xldrv_blkfront_connect(struct xldrv_blkfront *blk)
 		set_disk_ro(blk->disk, readonly);
 	}
 	pr_info("%s: reconnected to %s (dom%u), replaying %u requests\n",
-		xdev->nodename, blk->backend, blk->backend_id,
+		xdev->nodename, be, blk->follow.backend_id,
 		blk->sh.nr_pending);
 	/* It starts the hardware queues once all held I/O is out again. */
 	schedule_delayed_work(&blk->replay_work, 0);
@@ -268,7 +252,7 @@ static void xldrv_blkfront_recheck(struct xldrv_blkfront *blk)
 	unsigned long long sectors;
 
 	if (!blk->disk ||
-	    xenbus_scanf(XBT_NIL, blk->backend, "sectors", "%llu",
+	    xenbus_scanf(XBT_NIL, blk->follow.backend, "sectors", "%llu",
 			 &sectors) != 1 ||
 	    sectors == blk->sectors)
 		return;
@@ -287,72 +271,29 @@ static void xldrv_blkfront_detach(struct xldrv_blkfront *blk)
 	xenbus_frontend_closed(blk->xdev);
 }
 
-static void xldrv_blkfront_state_changed(struct xenbus_watch *watch,
-					 const char *path, const char *token);
-
-/*
- * Follow our backend node.  A backend that moved is lost, whatever its
- * state: its grants were for its domain, and our requests go to the new
- * one.  Only from the xenwatch thread: unregistering a watch from there
- * does not wait for the watch callbacks.
- */
-static void xldrv_blkfront_follow(struct xldrv_blkfront *blk)
-{
-	struct xenbus_device *xdev = blk->xdev;
-	unsigned int id;
-	char *path;
-
-	path = xenbus_read(XBT_NIL, xdev->nodename, "backend", NULL);
-	if (IS_ERR(path))
-		path = NULL;
-	id = xenbus_read_unsigned(xdev->nodename, "backend-id",
-				  DOMID_FIRST_RESERVED);
-	if (path && id >= DOMID_FIRST_RESERVED) {
-		kfree(path);
-		path = NULL;
-	}
-	if (path && blk->backend && !strcmp(path, blk->backend) &&
-	    id == blk->backend_id) {
-		kfree(path);
-		return;
-	}
-	if (!path && !blk->backend)
-		return;
-
-	if (blk->backend)
-		xldrv_blkfront_lose(blk, "backend moved");
-	if (blk->state_watch.node) {
-		unregister_xenbus_watch(&blk->state_watch);
-		kfree(blk->state_watch.node);
-		blk->state_watch.node = NULL;
-	}
-	kfree(blk->backend);
-	blk->backend = path;
-	blk->backend_id = id;
-	blk->refused = false;
-	if (!path)
-		return;
-	pr_info("%s: backend %s (dom%u)\n", xdev->nodename, path, id);
-	/* Fires once at once: that runs update() for the new backend. */
-	xenbus_watch_pathfmt(xdev, &blk->state_watch, NULL,
-			     xldrv_blkfront_state_changed, "%s/state", path);
-}
-
 /* The one place our xenbus state changes: see the diagram above. */
-static void xldrv_blkfront_update(struct xldrv_blkfront *blk)
+static void xldrv_blkfront_update(struct xldrv_follow *f)
 {
+	struct xldrv_blkfront *blk = container_of(f, struct xldrv_blkfront,
+						  follow);
 	struct xenbus_device *xdev = blk->xdev;
-	enum xenbus_state be = XenbusStateUnknown;
-	bool online = true;
+	enum xenbus_state be;
+	bool online;
 
 	mutex_lock(&blk->mutex);
 	if (blk->removing)
 		goto out;
-	xldrv_blkfront_follow(blk);
-	if (blk->backend) {
-		be = xenbus_read_driver_state(blk->backend);
-		online = xenbus_read_unsigned(blk->backend, "online", 1);
+	switch (xldrv_follow_refresh(f)) {
+	case XLDRV_FOLLOW_MOVED:
+		xldrv_blkfront_lose(blk, "backend moved");
+		fallthrough;
+	case XLDRV_FOLLOW_NEW:
+		blk->refused = false;
+		break;
+	case XLDRV_FOLLOW_SAME:
+		break;
 	}
+	be = xldrv_follow_state(f, &online);
 
 	switch (be) {
 	case XenbusStateInitialising:
@@ -374,7 +315,7 @@ static void xldrv_blkfront_update(struct xldrv_blkfront *blk)
 			if (err) {
 				pr_warn_ratelimited("%s: offering a ring to %s: %d\n",
 						    xdev->nodename,
-						    blk->backend, err);
+						    blk->follow.backend, err);
 				break;
 			}
 		}
@@ -416,20 +357,6 @@ out:
 	mutex_unlock(&blk->mutex);
 }
 
-static void xldrv_blkfront_state_changed(struct xenbus_watch *watch,
-					 const char *path, const char *token)
-{
-	xldrv_blkfront_update(container_of(watch, struct xldrv_blkfront,
-					   state_watch));
-}
-
-static void xldrv_blkfront_node_changed(struct xenbus_watch *watch,
-					const char *path, const char *token)
-{
-	xldrv_blkfront_update(container_of(watch, struct xldrv_blkfront,
-					   node_watch));
-}
-
 /* The core's watch on the backend of probe time: one more trigger. */
 static void xldrv_blkfront_otherend_changed(struct xenbus_device *xdev,
 					    enum xenbus_state state)
@@ -437,7 +364,7 @@ static void xldrv_blkfront_otherend_changed(struct xenbus_device *xdev,
 	struct xldrv_blkfront *blk = dev_get_drvdata(&xdev->dev);
 
 	if (blk)
-		xldrv_blkfront_update(blk);
+		xldrv_blkfront_update(&blk->follow);
 }
 
 /*
@@ -470,7 +397,7 @@ static void xldrv_blkfront_free(struct xldrv_blkfront *blk)
 				__free_page(blk->slots[i].pages[j]);
 	kfree(blk->slots);
 	kfree(blk->ent);
-	kfree(blk->backend);
+	kfree(blk->follow.backend);
 	kfree(blk);
 }
 
@@ -523,9 +450,7 @@ static int xldrv_blkfront_probe(struct xenbus_device *xdev,
 	dev_set_drvdata(&xdev->dev, blk);
 
 	/* Fires once at once, and that first update() starts everything. */
-	err = xenbus_watch_pathfmt(xdev, &blk->node_watch, NULL,
-				   xldrv_blkfront_node_changed, "%s/backend",
-				   xdev->nodename);
+	err = xldrv_follow_start(&blk->follow, xdev, xldrv_blkfront_update);
 	if (err)
 		goto err_clear_drvdata;
 	return 0;
@@ -547,12 +472,7 @@ static void xldrv_blkfront_remove(struct xenbus_device *xdev)
 	mutex_lock(&blk->mutex);
 	blk->removing = true;
 	mutex_unlock(&blk->mutex);
-	unregister_xenbus_watch(&blk->node_watch);
-	kfree(blk->node_watch.node);
-	if (blk->state_watch.node) {
-		unregister_xenbus_watch(&blk->state_watch);
-		kfree(blk->state_watch.node);
-	}
+	xldrv_follow_stop(&blk->follow);
 
 	mutex_lock(&blk->mutex);
 	xldrv_blkfront_ring_down(blk);

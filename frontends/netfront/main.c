@@ -46,7 +46,7 @@ void xldrv_netfront_protocol_error(struct xldrv_netfront *nf,
 		return;
 	atomic64_inc(&nf->xstats.protocol_errors);
 	pr_warn_ratelimited("%s: backend %s: %s: reconnecting\n",
-			    nf->xdev->nodename, nf->backend, what);
+			    nf->xdev->nodename, nf->follow.backend, what);
 	schedule_work(&nf->reset_work);
 }
 

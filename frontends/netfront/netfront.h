@@ -27,6 +27,7 @@
 #include <xen/xenbus.h>
 #include <xen/interface/io/netif.h>
 
+#include "../common/follow.h"
 #include "proto.h"
 
 #define XLDRV_NETFRONT_TX_SIZE __CONST_RING_SIZE(xen_netif_tx, XEN_PAGE_SIZE)
@@ -89,10 +90,7 @@ struct xldrv_netfront {
 	spinlock_t rx_lock;
 
 	/* The backend we follow: what our "backend" node names now. */
-	char *backend;
-	domid_t backend_id;
-	struct xenbus_watch node_watch;		/* our backend node */
-	struct xenbus_watch state_watch;	/* <backend>/state */
+	struct xldrv_follow follow;
 	bool removing;
 
 	enum xldrv_netfront_conn conn;

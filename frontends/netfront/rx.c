@@ -39,7 +39,7 @@ void xldrv_netfront_rx_refill(struct xldrv_netfront *nf)
 			short_of = true;
 			break;
 		}
-		ref = gnttab_grant_foreign_access(nf->backend_id,
+		ref = gnttab_grant_foreign_access(nf->follow.backend_id,
 						  xen_page_to_gfn(b->page), 0);
 		if (ref < 0) {
 			short_of = true;

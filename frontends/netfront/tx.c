@@ -96,7 +96,7 @@ static bool xldrv_netfront_tx_queue(struct xldrv_netfront *nf,
 		if (!b->page ||
 		    skb_copy_bits(skb, off, page_address(b->page), n))
 			goto err_unwind;
-		ref = gnttab_grant_foreign_access(nf->backend_id,
+		ref = gnttab_grant_foreign_access(nf->follow.backend_id,
 						  xen_page_to_gfn(b->page), 1);
 		if (ref < 0)
 			goto err_unwind;

@@ -2,8 +2,8 @@
 /*
  * xldrv_netfront: the xenbus side.  As in xldrv_blkfront, the backend we
  * follow is whatever our own "backend" and "backend-id" nodes name now
- * (xldrvd re-plumbs an interface to a restarted driver domain by
- * rewriting them); the xenbus core's dev->otherend stays as probed.
+ * (common/follow.c: xldrvd re-plumbs an interface to a restarted driver
+ * domain by rewriting them).
  * Every watch calls xldrv_netfront_update(), in the xenwatch thread,
  * which reads xenstore afresh and moves towards what it finds:
  *
@@ -86,25 +86,12 @@ static void xldrv_netfront_lose(struct xldrv_netfront *nf, const char *why)
 
 static int xldrv_netfront_bind(struct xldrv_netfront *nf)
 {
-	struct evtchn_alloc_unbound alloc = {
-		.dom = DOMID_SELF,
-		.remote_dom = nf->backend_id,
-	};
-	int err;
+	int irq = xldrv_follow_bind(&nf->follow, xldrv_netfront_interrupt,
+				    nf->ndev->name, nf, &nf->evtchn);
 
-	/* Not xenbus_alloc_evtchn(): that is for dev->otherend_id. */
-	err = HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &alloc);
-	if (err)
-		return err;
-	err = bind_evtchn_to_irqhandler_lateeoi(alloc.port,
-						xldrv_netfront_interrupt, 0,
-						nf->ndev->name, nf);
-	if (err < 0) {
-		xenbus_free_evtchn(nf->xdev, alloc.port);
-		return err;
-	}
-	nf->evtchn = alloc.port;
-	nf->irq = err;
+	if (irq < 0)
+		return irq;
+	nf->irq = irq;
 	return 0;
 }
 
@@ -155,7 +142,7 @@ static void *xldrv_netfront_ring_page(struct xldrv_netfront *nf,
 	*page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	if (!*page)
 		return NULL;
-	r = gnttab_grant_foreign_access(nf->backend_id,
+	r = gnttab_grant_foreign_access(nf->follow.backend_id,
 					xen_page_to_gfn(*page), 0);
 	if (r < 0) {
 		__free_page(*page);
@@ -223,7 +210,7 @@ err_end_tx_ring:
 static void xldrv_netfront_connect(struct xldrv_netfront *nf)
 {
 	struct net_device *ndev = nf->ndev;
-	const char *be = nf->backend;
+	const char *be = nf->follow.backend;
 
 	rtnl_lock();
 	nf->be_sg = xenbus_read_unsigned(be, "feature-sg", 0);
@@ -244,7 +231,8 @@ static void xldrv_netfront_connect(struct xldrv_netfront *nf)
 	netif_carrier_on(ndev);
 	if (atomic64_inc_return(&nf->xstats.connects) > 1)
 		pr_info("%s: %s reconnected to %s (dom%u)\n",
-			nf->xdev->nodename, ndev->name, be, nf->backend_id);
+			nf->xdev->nodename, ndev->name, be,
+			nf->follow.backend_id);
 	/* The buffers posted before it connected, and what it sent since. */
 	notify_remote_via_irq(nf->irq);
 	local_bh_disable();
@@ -263,71 +251,22 @@ static void xldrv_netfront_detach(struct xldrv_netfront *nf)
 	xenbus_frontend_closed(nf->xdev);
 }
 
-static void xldrv_netfront_state_changed(struct xenbus_watch *watch,
-					 const char *path, const char *token);
-
-/*
- * Follow our backend node (see xldrv_blkfront_follow()).  Only from the
- * xenwatch thread: unregistering a watch from there does not wait for
- * the watch callbacks.
- */
-static void xldrv_netfront_follow(struct xldrv_netfront *nf)
-{
-	struct xenbus_device *xdev = nf->xdev;
-	unsigned int id;
-	char *path;
-
-	path = xenbus_read(XBT_NIL, xdev->nodename, "backend", NULL);
-	if (IS_ERR(path))
-		path = NULL;
-	id = xenbus_read_unsigned(xdev->nodename, "backend-id",
-				  DOMID_FIRST_RESERVED);
-	if (path && id >= DOMID_FIRST_RESERVED) {
-		kfree(path);
-		path = NULL;
-	}
-	if (path && nf->backend && !strcmp(path, nf->backend) &&
-	    id == nf->backend_id) {
-		kfree(path);
-		return;
-	}
-	if (!path && !nf->backend)
-		return;
-
-	if (nf->backend)
-		xldrv_netfront_lose(nf, "backend moved");
-	if (nf->state_watch.node) {
-		unregister_xenbus_watch(&nf->state_watch);
-		kfree(nf->state_watch.node);
-		nf->state_watch.node = NULL;
-	}
-	kfree(nf->backend);
-	nf->backend = path;
-	nf->backend_id = id;
-	if (!path)
-		return;
-	pr_info("%s: backend %s (dom%u)\n", xdev->nodename, path, id);
-	/* Fires once at once: that runs update() for the new backend. */
-	xenbus_watch_pathfmt(xdev, &nf->state_watch, NULL,
-			     xldrv_netfront_state_changed, "%s/state", path);
-}
-
 /* The one place our xenbus state changes: see the diagram above. */
-static void xldrv_netfront_update(struct xldrv_netfront *nf)
+static void xldrv_netfront_update(struct xldrv_follow *f)
 {
+	struct xldrv_netfront *nf = container_of(f, struct xldrv_netfront,
+						 follow);
 	struct xenbus_device *xdev = nf->xdev;
-	enum xenbus_state be = XenbusStateUnknown;
-	bool online = true;
+	enum xenbus_state be;
+	bool online;
 	int err;
 
 	mutex_lock(&nf->mutex);
 	if (nf->removing)
 		goto out;
-	xldrv_netfront_follow(nf);
-	if (nf->backend) {
-		be = xenbus_read_driver_state(nf->backend);
-		online = xenbus_read_unsigned(nf->backend, "online", 1);
-	}
+	if (xldrv_follow_refresh(f) == XLDRV_FOLLOW_MOVED)
+		xldrv_netfront_lose(nf, "backend moved");
+	be = xldrv_follow_state(f, &online);
 
 	switch (be) {
 	case XenbusStateInitialising:
@@ -352,7 +291,7 @@ static void xldrv_netfront_update(struct xldrv_netfront *nf)
 			if (err) {
 				pr_warn_ratelimited("%s: offering rings to %s: %d\n",
 						    xdev->nodename,
-						    nf->backend, err);
+						    nf->follow.backend, err);
 				break;
 			}
 		}
@@ -392,20 +331,6 @@ out:
 	mutex_unlock(&nf->mutex);
 }
 
-static void xldrv_netfront_state_changed(struct xenbus_watch *watch,
-					 const char *path, const char *token)
-{
-	xldrv_netfront_update(container_of(watch, struct xldrv_netfront,
-					   state_watch));
-}
-
-static void xldrv_netfront_node_changed(struct xenbus_watch *watch,
-					const char *path, const char *token)
-{
-	xldrv_netfront_update(container_of(watch, struct xldrv_netfront,
-					   node_watch));
-}
-
 /* The core's watch on the backend of probe time: one more trigger. */
 static void xldrv_netfront_otherend_changed(struct xenbus_device *xdev,
 					    enum xenbus_state state)
@@ -413,7 +338,7 @@ static void xldrv_netfront_otherend_changed(struct xenbus_device *xdev,
 	struct xldrv_netfront *nf = dev_get_drvdata(&xdev->dev);
 
 	if (nf)
-		xldrv_netfront_update(nf);
+		xldrv_netfront_update(&nf->follow);
 }
 
 /* NAPI saw the protocol broken: drop the rings, make the backend close. */
@@ -511,9 +436,7 @@ static int xldrv_netfront_probe(struct xenbus_device *xdev,
 	if (err)
 		goto err_free_netdev;
 	/* Fires once at once, and that first update() starts everything. */
-	err = xenbus_watch_pathfmt(xdev, &nf->node_watch, NULL,
-				   xldrv_netfront_node_changed, "%s/backend",
-				   xdev->nodename);
+	err = xldrv_follow_start(&nf->follow, xdev, xldrv_netfront_update);
 	if (err)
 		goto err_unregister_netdev;
 	netdev_info(ndev, "%s, MAC %pM\n", xdev->nodename, mac);
@@ -538,12 +461,7 @@ static void xldrv_netfront_remove(struct xenbus_device *xdev)
 	mutex_lock(&nf->mutex);
 	nf->removing = true;
 	mutex_unlock(&nf->mutex);
-	unregister_xenbus_watch(&nf->node_watch);
-	kfree(nf->node_watch.node);
-	if (nf->state_watch.node) {
-		unregister_xenbus_watch(&nf->state_watch);
-		kfree(nf->state_watch.node);
-	}
+	xldrv_follow_stop(&nf->follow);
 
 	mutex_lock(&nf->mutex);
 	xldrv_netfront_ring_down(nf);
@@ -554,7 +472,7 @@ static void xldrv_netfront_remove(struct xenbus_device *xdev)
 	netif_napi_del(&nf->napi);
 	dev_set_drvdata(&xdev->dev, NULL);
 	xldrv_netfront_free_pages(nf);
-	kfree(nf->backend);
+	kfree(nf->follow.backend);
 	free_netdev(nf->ndev);
 }
 

@@ -524,7 +524,12 @@ static void test_course(void)
 	CHECK(!replumb_removal_pending(&p));
 	CHECK_EQ(rp_plan_count(&p, RP_REMOVED), 3);
 
-	/* The new incarnation, domid 6, serves: adds, naming it. */
+	/* Stock frontends wait while the new incarnation boots ... */
+	CHECK_EQ(replumb_step_booting(&p, "netdd", 6), 0);
+	CHECK_EQ(ncalls, 3);
+	CHECK_EQ(rp_plan_count(&p, RP_REMOVED), 3);
+
+	/* ... and are added once it, domid 6, serves, naming it. */
 	CHECK_EQ(replumb_step(&p, "netdd", 6), 3);
 	CHECK_EQ(ncalls, 6);
 	for (i = 3; i < 6; i++) {
@@ -730,9 +735,9 @@ static void test_rewrite(void)
 	CHECK(!replumb_removal_pending(&p));
 	CHECK_EQ(nrw, 0);
 
-	/* Served by domid 6: two libxl adds, and one move, 5 -> 6. */
-	CHECK_EQ(replumb_step(&p, "netdd", 6), 3);
-	CHECK_EQ(ncalls, 4);
+	/* Domid 6 exists, still boots: the move, 5 -> 6, and no add. */
+	CHECK_EQ(replumb_step_booting(&p, "netdd", 6), 1);
+	CHECK_EQ(ncalls, 2);
 	CHECK_EQ(nrw, 1);
 	CHECK_EQ(rw_calls[0].client, 7);
 	CHECK_EQ(rw_calls[0].devid, 51712);
@@ -741,6 +746,12 @@ static void test_rewrite(void)
 	CHECK_EQ(p.replumbed, 1);
 	CHECK_EQ(p.n, 2);
 	CHECK(!entry(&p, 7, RP_VBD, 51712));
+	CHECK_EQ(replumb_step_booting(&p, "netdd", 6), 0);
+
+	/* Served by domid 6: the two libxl adds. */
+	CHECK_EQ(replumb_step(&p, "netdd", 6), 2);
+	CHECK_EQ(ncalls, 4);
+	CHECK_EQ(nrw, 1);
 	complete(2, 0);
 	complete(3, 0);
 	replumb_reap();

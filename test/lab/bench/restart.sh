@@ -1,43 +1,69 @@
 # SPDX-License-Identifier: GPL-2.0
-# bench restart: what a client with a restart-aware frontend sees of a
+# bench restart: what a client with restart-aware frontends sees of a
 # driver domain's failure, against the driver domain's own reboot.  Per
-# run, in one boot: a probe in the client (fio, one 4 KiB direct write at
-# a time, 100 a second, on xldrv_blkfront's xvda) while dd hangs (`xl
-# pause`, found by its missing heartbeat after 6 s); xldrvd
-# recreates it and moves the client's backend; the probe's longest write
-# (submission to completion) is the client's outage: the write in flight
-# at the hang waits for the new dd.  Beside it, from dom0's clock, the
-# driver domain's own reboot-to-serving time: from the pause to xldrvd's
-# "restarted in" event (the new dd's first heartbeat, its mappers
-# registered).  Prints
-#   BENCH-SAMPLE restart blk run=R outage_ms=O serve_ms=S
-#   BENCH restart blk outage_ms median=<v> max=<v>
-#   BENCH restart blk serve_ms median=<v> max=<v>
-#   BENCH restart blk outage-serve_ms median=<v> max=<v>
+# run, in one boot, dd hangs (`xl pause`, found by its missing heartbeat
+# after 6 s); xldrvd recreates it and moves the client's backends.  Two
+# probes run through it:
+#   blk  fio in the client, one 4 KiB direct write at a time, 100 a
+#        second, on xldrv_blkfront's xvda.  Its longest write (submission
+#        to completion) is the outage: the write in flight at the hang
+#        waits for the new dd.
+#   net  the outside peer pings the client (xldrv_netfront's eth0) every
+#        20 ms; tcpdump at the peer stamps each reply.  The longest gap
+#        between two replies is the outage: from the last packet through
+#        the old dd to the first through the new.
+# Beside them, from dom0's clock, the driver domain's own reboot-to-
+# serving time: from the pause to xldrvd's "restarted in" event (the new
+# dd's first heartbeat, its mappers registered).  Prints, per KIND:
+#   BENCH-SAMPLE restart KIND run=R outage_ms=O serve_ms=S
+#   BENCH restart KIND outage_ms median=<v> max=<v>
+#   BENCH restart KIND serve_ms median=<v> max=<v>
+#   BENCH restart KIND outage-serve_ms median=<v> max=<v>
 # Target (issue 6): the median outage exceeds the median serve time by at
 # most 500 ms.  Settings: XLDRV_BENCH_RESTART_RUNS (10).
 # A hang, not a panic: `xl pause` takes effect when it returns, so both
 # times start at the same moment (a panic starts when dd's agent gets to
 # run the sysrq, a few hundred ms after dom0 asks).
-#   dom0: xldrvd --libxl--> dd (ahci; blkmap)   <- xl pause, RUNS times
-#                            ^ vbd sda1 (backend moved each time)
-#                          client (xldrv_blkfront: fio probe)
+#   peer <-- e1000 -- dd (ahci, e1000; blkmap, netmap)  <- xl pause, RUNS times
+#   (ping)             ^ vbd sda1, vif (backends moved each time)
+#                    client (xldrv_blkfront: fio probe; xldrv_netfront)
 # lab-timeout: 2400
 
 runs=$(bench_param RESTART_RUNS 10)
 [[ $runs =~ ^[1-9][0-9]*$ ]] || fail "XLDRV_BENCH_RESTART_RUNS must be a whole number >= 1"
-echo "BENCH-CONFIG restart runs=$runs failure=hang(xl-pause) probe=fio(randwrite,4k,qd1,100iops,direct)" \
+echo "BENCH-CONFIG restart runs=$runs failure=hang(xl-pause)" \
+	"probe.blk=fio(randwrite,4k,qd1,100iops,direct)" \
+	"probe.net=ping(peer->client,20ms)+tcpdump" \
 	"heartbeat-timeout=6s dd=consolidated/dd.cfg(512MiB,1vcpu,e1000+ahci)"
 
+peer_setup
 xldrvd_conf "heartbeat-timeout = 6" "max-restarts = 100" "window = 1" \
 	"backoff-initial-ms = 1"
 xldrvd_start
 xldrvd_serving >/dev/null
-dom_create consolidated/client.cfg "ramdisk=\"$(fio_ramdisk)\"" memory=512 'vif=[]'
+dom_create consolidated/client.cfg "ramdisk=\"$(fio_ramdisk)\"" memory=512 \
+	"vif=[\"backend=dd,bridge=eth0,mac=$CLIENT_MAC,ip=$CLIENT_IP\"]"
 cid=$(domid client)
 dom_exec client "insmod /lab/modules/xldrv_blkfront.ko recovery_timeout_s=300"
 wait_dev client /dev/xvda
+dom_exec client "insmod /lab/modules/xldrv_netfront.ko"
+dom_exec client "client-net $CLIENT_IP/$NETMASK xldrv_netfront" >/dev/null
 fe=/local/domain/$cid/device/vbd/51712
+fe_net=/local/domain/$cid/device/vif/0
+wait_for 30 "the client's vif to connect" \
+	eval '[ "$(xenstore-read $fe_net/state 2>/dev/null)" = 4 ]'
+peer ping -c 3 -W 5 "$CLIENT_IP" >/dev/null ||
+	fail "the peer cannot ping the client before the runs"
+
+# The longest gap, in ms, between two echo replies in tcpdump -tt output.
+reply_gap_ms() {
+	awk '$1 ~ /^[0-9]+\.[0-9]+$/ {
+			if (n++ && $1 - last > gap)
+				gap = $1 - last
+			last = $1
+		}
+		END { if (n < 2) exit 1; printf "%d\n", gap * 1000 }' "$1"
+}
 
 wall_ms() {
 	local t=${EPOCHREALTIME/./}
@@ -59,9 +85,14 @@ last_seq() {
 probe="fio --name=probe --filename=/dev/xvda --rw=randwrite --bs=4k --size=16M"
 probe+=" --iodepth=1 --rate_iops=100 --direct=1 --ioengine=libaio"
 probe+=" --time_based --runtime=900 --output-format=json"
-OUT= SRV= DIFF=
+OUT= SRV= DIFF= NOUT= NDIFF=
 for ((r = 1; r <= runs; r++)); do
 	dom_spawn client probe "$probe >/tmp/probe.json"
+	peer tcpdump -tt -n -l -i eth0 "icmp[icmptype] = icmp-echoreply and src host $CLIENT_IP" \
+		>/tmp/replies.txt 2>/dev/null &
+	tcpdump_pid=$!
+	peer ping -i 0.02 -q "$CLIENT_IP" >/dev/null 2>&1 &
+	ping_pid=$!
 	sleep 4
 	prev=$(domid dd)
 	seq=$(last_seq)
@@ -71,10 +102,16 @@ for ((r = 1; r <= runs; r++)); do
 	wait_for 300 "dd to serve again" eval '[ -n "$(restarted_ms $seq)" ]'
 	s=$(($(restarted_ms "$seq") - t0))
 	new=$(xldrvd_serving 300)
-	wait_for 60 "the client's disk to connect to dd domid $new" \
-		eval '[ "$(xenstore-read $fe/backend-id 2>/dev/null)" = $new ] &&
-		[ "$(xenstore-read $fe/state 2>/dev/null)" = 4 ]'
+	for f in $fe $fe_net; do
+		wait_for 60 "the client's ${f##*/device/} to connect to dd domid $new" \
+			eval '[ "$(xenstore-read $f/backend-id 2>/dev/null)" = $new ] &&
+			[ "$(xenstore-read $f/state 2>/dev/null)" = 4 ]'
+	done
 	sleep 3
+	kill $ping_pid $tcpdump_pid
+	wait $ping_pid $tcpdump_pid 2>/dev/null || true
+	n=$(reply_gap_ms /tmp/replies.txt) ||
+		fail "run $r: the peer saw fewer than 2 replies from the client"
 	# SIGINT: fio stops and still writes its report (no pkill there).
 	dom_exec client 'for p in /proc/[0-9]*; do
 		[ "$(cat $p/comm 2>/dev/null)" != fio ] || kill -INT ${p#/proc/}; done' >/dev/null
@@ -87,9 +124,12 @@ for ((r = 1; r <= runs; r++)); do
 	[ "$e" = 0 ] || fail "run $r: the probe saw error $e"
 	[[ $o =~ ^[0-9]+$ ]] || fail "run $r: no write latency in fio's report: $o"
 	echo "BENCH-SAMPLE restart blk run=$r outage_ms=$o serve_ms=$s"
+	echo "BENCH-SAMPLE restart net run=$r outage_ms=$n serve_ms=$s"
 	OUT+="$o "
 	SRV+="$s "
 	DIFF+="$((o - s)) "
+	NOUT+="$n "
+	NDIFF+="$((n - s)) "
 done
 
 med() {
@@ -100,4 +140,7 @@ med() {
 echo "BENCH restart blk outage_ms $(echo "$OUT" | med)"
 echo "BENCH restart blk serve_ms $(echo "$SRV" | med)"
 echo "BENCH restart blk outage-serve_ms $(echo "$DIFF" | med)"
+echo "BENCH restart net outage_ms $(echo "$NOUT" | med)"
+echo "BENCH restart net serve_ms $(echo "$SRV" | med)"
+echo "BENCH restart net outage-serve_ms $(echo "$NDIFF" | med)"
 xldrvd_show_log

@@ -125,6 +125,21 @@ dom_destroy() {
 	wait_for 60 "$1 to be gone" sh -c "! xl domid '$1'"
 }
 
+# dom_kill NAME: `xl destroy` without its PCI unplug: NAME is paused and
+# its PCI backend's state node removed first, as xldrvd does (src/dom.c:
+# destroy_prepare), so that libxl does not wait up to 10 s per device for
+# the guest to answer.  For a domain that is only in the way, or whose
+# death is all a scenario needs; what `xl destroy` does to a running
+# driver domain is for dom_destroy (dd-recreate, xldrvd-destroy,
+# frontend-blk-survives).
+dom_kill() {
+	local id
+	id=$(domid "$1") || fail "no domain $1 to kill"
+	xl pause "$1" || fail "xl pause $1 failed"
+	xenstore-rm "/local/domain/0/backend/pci/$id/0/state" 2>/dev/null || true
+	dom_destroy "$1"
+}
+
 # dom_exec [-t SECONDS] DOMAIN COMMAND: run COMMAND with bash in DOMAIN.
 # Prints its output (at most its last 1500 bytes: xenstore entries are
 # small) and returns its exit status.

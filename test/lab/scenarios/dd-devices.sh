@@ -13,7 +13,7 @@ dd_devices dd nic disk
 dom_exec dd "ip addr add $DD_IP/$NETMASK dev eth0"
 check_peer_traffic dd
 check_pattern dd /dev/sda3
-dom_destroy dd
+dom_kill dd
 
 log "isolated layout: one driver domain per device"
 dom_start isolated/netdd.cfg

@@ -4,6 +4,7 @@
 # alone, `status` says given-up, and only the operator brings it back.
 #
 #   dom0: xldrvd (max-restarts 2, window 600 s) --> dd, destroyed 3 times
+#   (dom_kill: how it dies does not matter here)
 # (The first start of dd, by xldrvd itself, is no restart: see xldrvd(8).)
 # lab-timeout: 600
 
@@ -12,7 +13,7 @@ xldrvd_conf "heartbeat-timeout = 10" "max-restarts = 2" "window = 600" \
 xldrvd_start
 xldrvd_serving >/dev/null
 for n in 1 2; do
-	xl destroy dd
+	dom_kill dd
 	xldrvd_wait_event 30 "detected destroyed" >/dev/null
 	xldrvd_serving 240 >/dev/null
 	[ "$(xldrvd_field restarts)" = $n ] ||
@@ -21,7 +22,7 @@ for n in 1 2; do
 done
 xldrvd_events | grep -E 'backoff' ||
 	fail "the second restart in the window came without backoff"
-xl destroy dd
+dom_kill dd
 xldrvd_wait_event 60 'given up' >/dev/null
 [ "$(xldrvd_field state)" = given-up ] ||
 	fail "status says $(xldrvd_field state), not given-up"

@@ -24,7 +24,7 @@ sleep 8
 [ -n "$(xldrvd_field heartbeat-age-ms)" ] ||
 	fail "the new xldrvd sees no heartbeat"
 log "new xldrvd took dd (domid $old) as it was"
-xl destroy dd
+dom_kill dd
 xldrvd_wait_event 30 'detected destroyed' >/dev/null
 new=$(xldrvd_serving 240)
 log "the next failure is handled: dd back as domid $new"

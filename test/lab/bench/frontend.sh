@@ -1,0 +1,160 @@
+# SPDX-License-Identifier: GPL-2.0
+# bench frontend: the restart-aware frontends against Linux's stock ones,
+# on the same backends (the mappers), in one boot (docs/benchmarks.md):
+#   stock  client: xen-blkfront on xvda (dd's sda1), xen-netfront on eth0
+#   xldrv  client2: xldrv_blkfront on xvda (dd's sda2, the same size),
+#          xldrv_netfront on eth0
+# Both clients are up all along; only one measures at a time, the other
+# idles.
+#
+#   peer (dom0 netns, iperf3 -s) <-- e1000 -- dd (ahci, e1000;
+#                                                 blkmap, netmap)
+#                               vbd sda1, vif ^    ^ vbd sda2, vif
+#                      client (stock frontends)    client2 (xldrv_*front)
+#
+# PAIRS stock/xldrv pairs in ABBA order (stock first in odd pairs, xldrv
+# first in even ones); medians over the pairs.  Jobs: blk as in bench
+# blk (1 MiB sequential read and write at iodepth 8 in MiB/s, 4 KiB
+# random read and write at iodepth 32 in IOPS; direct, libaio), net as in
+# bench net (tcp_tx client -> peer, tcp_rx peer -> client, Mbit/s the
+# receiver got).  Prints, per job,
+#   BENCH frontend blk|net JOB stock=<v> xldrv=<v> xldrv/stock=<r> unit=U
+# Target (issue 6): xldrv/stock >= 1.00.  Settings: XLDRV_BENCH_PAIRS (5),
+# _RUNTIME (8 s), _RAMP (2 s).
+# lab-timeout: 2400
+
+pairs=$(bench_param PAIRS 5)
+runtime=$(bench_param RUNTIME 8)
+ramp=$(bench_param RAMP 2)
+for v in "$pairs" "$runtime" "$ramp"; do
+	[[ $v =~ ^[0-9]+$ ]] || fail "bench settings must be whole numbers: '$v'"
+done
+{ [ "$pairs" -ge 1 ] && [ "$runtime" -ge 1 ]; } ||
+	fail "PAIRS and RUNTIME must be at least 1"
+echo "BENCH-CONFIG frontend pairs=$pairs runtime=${runtime}s ramp=${ramp}s" \
+	"backends=blkmap,netmap stock=client(sda1) xldrv=client2(sda2)" \
+	"seq=1M,iodepth=8 rand=4k,iodepth=32 direct=1 ioengine=libaio"
+
+declare -A JOB_ARGS=(
+	[seqread]="--rw=read --bs=1M --iodepth=8"
+	[seqwrite]="--rw=write --bs=1M --iodepth=8"
+	[randread]="--rw=randread --bs=4k --iodepth=32"
+	[randwrite]="--rw=randwrite --bs=4k --iodepth=32"
+	[tcp_tx]="-c $PEER_IP"
+	[tcp_rx]="-c $PEER_IP -R"
+)
+BLK_JOBS="seqread seqwrite randread randwrite"
+NET_JOBS="tcp_tx tcp_rx"
+FIO_COMMON="--direct=1 --ioengine=libaio --time_based --runtime=$runtime --ramp_time=$ramp"
+IPERF_COMMON="-t $((ramp + runtime)) -O $ramp"
+
+peer_setup
+dom_create consolidated/dd.cfg 'cmdline="console=hvc0 xldrv.mappers=blk,net"'
+dd_devices dd nic disk
+fio_img=$(fio_ramdisk)
+dom_start consolidated/client.cfg "ramdisk=\"$fio_img\"" memory=512 \
+	"vif=[\"backend=dd,bridge=eth0,mac=$CLIENT_MAC,ip=$CLIENT_IP\"]"
+dom_start consolidated/client2.cfg "ramdisk=\"$fio_img\"" memory=512 \
+	"vif=[\"backend=dd,bridge=eth0,mac=$CLIENT2_MAC,ip=$CLIENT2_IP\"]" \
+	'disk=["backend=dd,vdev=xvda,format=raw,access=rw,backendtype=phy,target=/dev/sda2"]'
+dom_wait client
+dom_wait client2
+declare -A DOM=([stock]=client [xldrv]=client2)
+dom_exec client "modprobe xen-blkfront"
+dom_exec client "client-net $CLIENT_IP/$NETMASK xen-netfront" >/dev/null
+dom_exec client2 "insmod /lab/modules/xldrv_blkfront.ko"
+dom_exec client2 "insmod /lab/modules/xldrv_netfront.ko"
+dom_exec client2 "client-net $CLIENT2_IP/$NETMASK xldrv_netfront" >/dev/null
+for cfg in stock xldrv; do
+	c=${DOM[$cfg]}
+	wait_dev "$c" /dev/xvda
+	# Which frontend drives each device, as the kernel says.
+	for d in vbd-51712 vif-0; do
+		got=$(dom_exec "$c" "basename \$(readlink /sys/bus/xen/devices/$d/driver/module)")
+		case $cfg/$d in
+		stock/vbd-*) want=xen_blkfront ;;
+		stock/vif-*) want=xen_netfront ;;
+		xldrv/vbd-*) want=xldrv_blkfront ;;
+		xldrv/vif-*) want=xldrv_netfront ;;
+		esac
+		[ "$got" = "$want" ] || fail "$c: $d is driven by $got, not $want"
+	done
+	dom_exec "$c" "ping -c 3 -W 5 $PEER_IP" >/dev/null ||
+		fail "$c cannot ping the peer"
+	# Every block written once: no read below finds a hole of the
+	# sparse disk image on the host.
+	dom_exec -t 300 "$c" "fio --name=fill --filename=/dev/xvda --rw=write \
+		--bs=1M --iodepth=8 --direct=1 --ioengine=libaio >/dev/null"
+done
+log "client: stock frontends; client2: xldrv frontends; both on blkmap and netmap"
+
+mkdir -p /tmp/bench
+rm -f /tmp/bench/*
+record() {
+	echo "$3" >>"/tmp/bench/$1.$2"
+}
+
+job_unit() {
+	case $1 in
+	seq*) echo MiB/s ;;
+	rand*) echo IOPS ;;
+	tcp*) echo Mbit/s ;;
+	esac
+}
+
+# sample CONFIG PAIR JOB: one measured run, its raw sample logged.
+declare -A F
+sample() {
+	local cfg=$1 p=$2 job=$3 c=${DOM[$1]} out v d
+	if [[ $job == tcp* ]]; then
+		peer_iperf_server
+		out=$(dom_exec -t $((ramp + runtime + 120)) "$c" \
+			"iperf-job eth0 - ${JOB_ARGS[$job]} $IPERF_COMMON") ||
+			fail "$c: iperf3 $job failed: $out"
+		kv_parse F "$out"
+		[ "${F[err]}" = 0 ] || fail "$c: iperf3 $job: error: $out"
+		v=${F[mbps]}
+	else
+		dom_spawn "$c" fio "fio-job /dev/xvda - ${JOB_ARGS[$job]} $FIO_COMMON"
+		sleep $((ramp + runtime + 1))
+		out=$(dom_reap -t 120 "$c" fio) || fail "$c: fio $job failed: $out"
+		kv_parse F "$out"
+		[ "${F[err]}" = 0 ] || fail "$c: fio $job: error: $out"
+		case $job in *read) d=rd ;; *) d=wr ;; esac
+		if [[ $job == seq* ]]; then
+			v=$(((F[${d}_bw_kib] * 10 + 512) / 1024))
+			v=$((v / 10)).$((v % 10))
+		else
+			v=${F[${d}_iops]}
+		fi
+	fi
+	record "$job" "$cfg" "$v"
+	echo "BENCH-SAMPLE frontend job=$job config=$cfg pair=$p value=$v" \
+		"unit=$(job_unit "$job") $out"
+}
+
+bench_start=$(now)
+for ((p = 1; p <= pairs; p++)); do
+	if ((p % 2)); then
+		order="stock xldrv"
+	else
+		order="xldrv stock"
+	fi
+	for cfg in $order; do
+		for job in $BLK_JOBS $NET_JOBS; do
+			sample "$cfg" "$p" "$job"
+		done
+	done
+	log "pair $p/$pairs done at $(since "$bench_start")s"
+done
+lab_time bench-frontend "$(since "$bench_start")"
+
+for job in $BLK_JOBS $NET_JOBS; do
+	s=$(bench_median <"/tmp/bench/$job.stock")
+	x=$(bench_median <"/tmp/bench/$job.xldrv")
+	kind=blk
+	[[ $job != tcp* ]] || kind=net
+	echo "BENCH frontend $kind $job stock=$s xldrv=$x" \
+		"xldrv/stock=$(awk -v a="$x" -v b="$s" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')" \
+		"unit=$(job_unit "$job")"
+done
