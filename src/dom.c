@@ -198,6 +198,11 @@ void dom_afterpoll(struct pollfd *fds, int nfds, struct timeval now)
  * it also keeps a libxl failure in one operation out of the daemon.  The
  * child reports one line on a pipe, "ok DOMID" or "error RC", and exits;
  * the daemon reaps it (libxl reaps only its own children: see dom_init).
+ * The line is what counts, as soon as it is complete: a created domain is
+ * already running by then, and its new backends must be set up while it
+ * boots, not once the child has got round to exiting (seen taking
+ * seconds in the lab, on a loaded host).  Children that reported are
+ * reaped without waiting, in later rounds of the loop.
  */
 #define DOM_JOBS_MAX		(XLDRVD_MAX_DD * 2)
 #define DOM_JOB_OUT_MAX		64
@@ -216,6 +221,9 @@ struct dom_job {
 
 static struct dom_job jobs[DOM_JOBS_MAX];
 static unsigned int nr_jobs;
+/* Children that reported and are yet to exit. */
+static pid_t reported[DOM_JOBS_MAX];
+static unsigned int nr_reported;
 
 static int job_spawn(char *const argv[], dom_done_fn *done, void *arg,
 		     uint32_t domid)
@@ -264,8 +272,23 @@ int dom_job_pollfds(struct pollfd *fds, int max)
 	return (int)i;
 }
 
-/* A finished child: its line decides, its exit status backs it up. */
-static void job_end(struct dom_job *j)
+static void log_child_status(pid_t pid, int status)
+{
+	if (WIFSIGNALED(status))
+		log_msg(LOG_ERR, "libxl child %d killed by signal %d",
+			(int)pid, WTERMSIG(status));
+	else if (WIFEXITED(status) && WEXITSTATUS(status))
+		log_msg(LOG_WARNING, "libxl child %d exited with status %d",
+			(int)pid, WEXITSTATUS(status));
+}
+
+/*
+ * A child's report: a complete line (it may still be exiting: reaped
+ * later), or whatever came before EOF (it has exited, or closed its
+ * stdout, which only exiting does: reaped now).  "ok DOMID" alone is
+ * success; for a child that exited, only with status 0.
+ */
+static void job_end(struct dom_job *j, bool line)
 {
 	uint32_t domid = j->domid;
 	unsigned long v;
@@ -273,8 +296,13 @@ static void job_end(struct dom_job *j)
 	char *end;
 
 	close(j->fd);
-	while (waitpid(j->pid, &status, 0) < 0 && errno == EINTR)
-		;
+	if (line && nr_reported < DOM_JOBS_MAX) {
+		reported[nr_reported++] = j->pid;
+	} else {
+		while (waitpid(j->pid, &status, 0) < 0 && errno == EINTR)
+			;
+		log_child_status(j->pid, status);
+	}
 	j->out[j->len] = '\0';
 	if (!strncmp(j->out, "ok ", 3) && WIFEXITED(status) &&
 	    !WEXITSTATUS(status)) {
@@ -284,26 +312,43 @@ static void job_end(struct dom_job *j)
 			domid = (uint32_t)v;
 			rc = 0;
 		}
-	} else if (WIFSIGNALED(status)) {
-		log_msg(LOG_ERR, "libxl child %d killed by signal %d",
-			(int)j->pid, WTERMSIG(status));
 	}
 	j->done(rc, domid, j->arg);
 }
 
+/* Reap the children that reported, those that have exited. */
+static void reap_reported(void)
+{
+	unsigned int k = 0;
+	int status;
+	pid_t r;
+
+	while (k < nr_reported) {
+		r = waitpid(reported[k], &status, WNOHANG);
+		if (r == 0 || (r < 0 && errno == EINTR)) {
+			k++;
+			continue;
+		}
+		if (r > 0)
+			log_child_status(r, status);
+		reported[k] = reported[--nr_reported];
+	}
+}
+
 /* Highest index first in the caller: the last job moves into slot @k. */
-static void end_job(int k)
+static void end_job(int k, bool line)
 {
 	struct dom_job done = jobs[k];
 
 	jobs[k] = jobs[--nr_jobs];
-	job_end(&done);
+	job_end(&done, line);
 }
 
 void dom_job_afterpoll(struct pollfd *fds, int n)
 {
 	int k;
 
+	reap_reported();
 	/* fds[k] is jobs[k] as dom_job_pollfds() made them. */
 	for (k = n - 1; k >= 0; k--) {
 		struct dom_job *j = &jobs[k];
@@ -314,14 +359,17 @@ void dom_job_afterpoll(struct pollfd *fds, int n)
 		r = read(j->fd, j->out + j->len, sizeof(j->out) - 1 - j->len);
 		if (r < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
-		if (r > 0 && j->len + (size_t)r < sizeof(j->out) - 1) {
+		if (r > 0) {
 			j->len += (size_t)r;
-			continue;
+			if (memchr(j->out, '\n', j->len)) {
+				end_job(k, true);
+				continue;
+			}
+			if (j->len < sizeof(j->out) - 1)
+				continue;
 		}
-		if (r > 0)
-			j->len += (size_t)r;
 		/* EOF, an error, or more than a report holds: done. */
-		end_job(k);
+		end_job(k, false);
 	}
 }
 

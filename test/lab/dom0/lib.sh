@@ -145,7 +145,7 @@ dom_kill() {
 # small) and returns its exit status.
 LAB_EXEC_OUT=/tmp/lab-exec.out
 dom_exec() {
-	local limit=120 dom id base seq start rc
+	local limit=120 dom id base seq start rc n=0
 	if [ "$1" = -t ]; then
 		limit=$2
 		shift 2
@@ -163,6 +163,10 @@ dom_exec() {
 			'BEGIN { exit !(b - a > l) }'; then
 			fail "$dom: no answer within ${limit}s to: $*"
 		fi
+		# Once a second: a domain that died will never answer.
+		n=$((n + 1))
+		((n % 10)) || xenstore-exists "/local/domain/$id" ||
+			fail "$dom (domid $id) is gone, with no answer to: $*"
 		sleep 0.1
 	done
 	rc=$(xenstore-read "$base/rc")
