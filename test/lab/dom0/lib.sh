@@ -140,6 +140,19 @@ dom_kill() {
 	dom_destroy "$1"
 }
 
+# dom_post DOMAIN COMMAND: hand COMMAND to DOMAIN's agent and return at
+# once, with no answer awaited: for a command that ends the domain (or
+# gets it paused) before its agent could answer.  Its output is lost.
+dom_post() {
+	local dom=$1 id base
+	shift
+	id=$(domid "$dom") || fail "no domain $dom"
+	base=/local/domain/$id/data/xldrv-lab
+	xenstore-write "$base/cmd" "$*" "$base/req" "post.$BASHPID.$EPOCHREALTIME" ||
+		fail "cannot post a command to $dom"
+	echo "[$dom posted] $*" >&2
+}
+
 # dom_exec [-t SECONDS] DOMAIN COMMAND: run COMMAND with bash in DOMAIN.
 # Prints its output (at most its last 1500 bytes: xenstore entries are
 # small) and returns its exit status.
