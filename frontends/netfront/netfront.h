@@ -124,6 +124,10 @@ struct xldrv_netfront {
 	struct xldrv_netfront_xstats xstats;
 
 	struct work_struct reset_work;
+	/* Carrier on, waiting for the stack to take it up: xenbus.c. */
+	struct delayed_work open_work;
+	bool opening;
+	unsigned int open_waits;
 };
 
 /* tx.c */

@@ -30,6 +30,7 @@
 #include <linux/module.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
+#include <net/sch_generic.h>
 #include <net/tcp.h>
 #include <xen/events.h>
 #include <xen/page.h>
@@ -50,6 +51,8 @@ static void xldrv_netfront_ring_down(struct xldrv_netfront *nf)
 	spin_unlock(&nf->rx_lock);
 	netif_stop_queue(nf->ndev);
 	spin_unlock_bh(&nf->tx_lock);
+	/* A pending open_work finds this and does nothing. */
+	nf->opening = false;
 	netif_carrier_off(nf->ndev);
 	/* Nothing arms it again: NAPI sees DOWN under rx_lock. */
 	del_timer_sync(&nf->refill_timer);
@@ -206,12 +209,22 @@ err_end_tx_ring:
 	return err;
 }
 
-/* The backend is Connected to the rings we offered: carrier on. */
+/*
+ * The backend is Connected to the rings we offered: carrier on, and the
+ * rings open once the stack has taken the carrier up (open_work).
+ * Opening at once lost the first packets after every restart: until
+ * linkwatch has activated the queueing discipline, what the stack sends
+ * goes to noop_qdisc and is dropped.  That was our gratuitous ARP and
+ * the ARP request for the first reply's destination; both then waited
+ * for a neighbour retry, a second later (docs/benchmarks.md, restart).
+ */
 static void xldrv_netfront_connect(struct xldrv_netfront *nf)
 {
 	struct net_device *ndev = nf->ndev;
 	const char *be = nf->follow.backend;
 
+	if (nf->opening)
+		return;
 	rtnl_lock();
 	nf->be_sg = xenbus_read_unsigned(be, "feature-sg", 0);
 	nf->be_gso_tcpv4 = xenbus_read_unsigned(be, "feature-gso-tcpv4", 0);
@@ -221,6 +234,34 @@ static void xldrv_netfront_connect(struct xldrv_netfront *nf)
 	netdev_update_features(ndev);
 	rtnl_unlock();
 
+	nf->opening = true;
+	nf->open_waits = 0;
+	netif_carrier_on(ndev);
+	schedule_delayed_work(&nf->open_work, 0);
+}
+
+/* Waits for linkwatch at most this long (in steps of 10 ms), then opens. */
+#define XLDRV_NETFRONT_OPEN_WAITS 100
+
+static void xldrv_netfront_open_work(struct work_struct *work)
+{
+	struct xldrv_netfront *nf = container_of(to_delayed_work(work),
+						 struct xldrv_netfront,
+						 open_work);
+	struct net_device *ndev = nf->ndev;
+	bool ready;
+
+	mutex_lock(&nf->mutex);
+	if (nf->removing || !nf->opening || nf->conn != XLDRV_NETFRONT_RING)
+		goto out;
+	/* An interface that is down keeps noop_qdisc until it is opened. */
+	ready = !netif_running(ndev) || !qdisc_tx_is_noop(ndev);
+	if (!ready && ++nf->open_waits < XLDRV_NETFRONT_OPEN_WAITS) {
+		schedule_delayed_work(&nf->open_work, msecs_to_jiffies(10));
+		goto out;
+	}
+	nf->opening = false;
+
 	spin_lock_bh(&nf->tx_lock);
 	spin_lock(&nf->rx_lock);
 	nf->conn = XLDRV_NETFRONT_UP;
@@ -228,11 +269,10 @@ static void xldrv_netfront_connect(struct xldrv_netfront *nf)
 	if (netif_running(ndev))
 		netif_wake_queue(ndev);
 	spin_unlock_bh(&nf->tx_lock);
-	netif_carrier_on(ndev);
 	if (atomic64_inc_return(&nf->xstats.connects) > 1)
-		pr_info("%s: %s reconnected to %s (dom%u)\n",
-			nf->xdev->nodename, ndev->name, be,
-			nf->follow.backend_id);
+		pr_info("%s: %s reconnected to %s (dom%u), open after %u ms\n",
+			nf->xdev->nodename, ndev->name, nf->follow.backend,
+			nf->follow.backend_id, nf->open_waits * 10);
 	/* The buffers posted before it connected, and what it sent since. */
 	notify_remote_via_irq(nf->irq);
 	local_bh_disable();
@@ -240,6 +280,8 @@ static void xldrv_netfront_connect(struct xldrv_netfront *nf)
 	local_bh_enable();
 	/* A new backend's switch has to learn where we are. */
 	netdev_notify_peers(ndev);
+out:
+	mutex_unlock(&nf->mutex);
 }
 
 /* A detach by the toolstack: nobody comes back for this device. */
@@ -272,13 +314,13 @@ static void xldrv_netfront_update(struct xldrv_follow *f)
 	case XenbusStateInitialising:
 	case XenbusStateInitialised:
 		/* A backend (re)starting: wait for its InitWait. */
-		if (nf->conn == XLDRV_NETFRONT_UP)
+		if (nf->conn == XLDRV_NETFRONT_UP || nf->opening)
 			xldrv_netfront_lose(nf, "backend restarted");
 		if (nf->conn == XLDRV_NETFRONT_DOWN)
 			xenbus_switch_state(xdev, XenbusStateInitialising);
 		break;
 	case XenbusStateInitWait:
-		if (nf->conn == XLDRV_NETFRONT_UP)
+		if (nf->conn == XLDRV_NETFRONT_UP || nf->opening)
 			xldrv_netfront_lose(nf, "backend restarted");
 		if (nf->conn == XLDRV_NETFRONT_DOWN) {
 			/*
@@ -411,6 +453,7 @@ static int xldrv_netfront_probe(struct xenbus_device *xdev,
 	u64_stats_init(&nf->tx_stats.syncp);
 	u64_stats_init(&nf->rx_stats.syncp);
 	INIT_WORK(&nf->reset_work, xldrv_netfront_reset_work);
+	INIT_DELAYED_WORK(&nf->open_work, xldrv_netfront_open_work);
 	timer_setup(&nf->refill_timer, xldrv_netfront_refill_timer, 0);
 	xldrv_netfront_ids_init(&nf->tx_ids, nf->tx_id_ent,
 				XLDRV_NETFRONT_TX_SIZE, false);
@@ -466,8 +509,9 @@ static void xldrv_netfront_remove(struct xenbus_device *xdev)
 	mutex_lock(&nf->mutex);
 	xldrv_netfront_ring_down(nf);
 	mutex_unlock(&nf->mutex);
-	/* Nothing schedules it once the rings are down. */
+	/* Nothing schedules them once the rings are down. */
 	cancel_work_sync(&nf->reset_work);
+	cancel_delayed_work_sync(&nf->open_work);
 	unregister_netdev(nf->ndev);
 	netif_napi_del(&nf->napi);
 	dev_set_drvdata(&xdev->dev, NULL);
