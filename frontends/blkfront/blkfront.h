@@ -10,7 +10,15 @@
  * Data goes through pages of our own (bounce pages), never the block
  * layer's: a dead or hung backend domain may still map what we granted
  * it, so a granted page is only ever reused once the grant is over, and
- * otherwise handed to the grant table code to free when it is.
+ * otherwise handed to the grant table code to free when it is.  The same
+ * goes for the pages holding an indirect request's segment list.
+ *
+ * A disk's segments per request (blk->segs) are fixed when it is made,
+ * from its first backend's feature-max-indirect-segments and our
+ * max_indirect_segments parameter: the queue's limits, and the requests
+ * held across a restart, are built on them.  A later backend that takes
+ * fewer is refused, as one with another sector size is: held I/O waits
+ * for a backend that fits, or for the recovery timeout.
  */
 #ifndef XLDRV_BLKFRONT_H
 #define XLDRV_BLKFRONT_H
@@ -30,9 +38,9 @@
 
 /* Linux's xvd major: held by xen-blkfront or by us, never both. */
 #define XLDRV_BLKFRONT_MAJOR 202
-#define XLDRV_BLKFRONT_SEGS BLKIF_MAX_SEGMENTS_PER_REQUEST
 
 extern unsigned int xldrv_blkfront_recovery_timeout_s;
+extern unsigned int xldrv_blkfront_max_indirect_segments;
 
 enum xldrv_blkfront_conn {
 	XLDRV_BLKFRONT_DOWN,	/* no ring: I/O is held (or failed, after the timeout) */
@@ -40,13 +48,20 @@ enum xldrv_blkfront_conn {
 	XLDRV_BLKFRONT_UP,	/* connected */
 };
 
-/* Per shadow slot: what its request holds besides the shadow entry. */
+/*
+ * Per shadow slot: what its request holds besides the shadow entry.  The
+ * arrays have the disk's blk->segs entries, made with the disk.
+ */
 struct xldrv_blkfront_slot {
-	struct scatterlist sg[XLDRV_BLKFRONT_SEGS];
+	struct scatterlist *sg;
 	unsigned int nr_sg;
-	struct page *pages[XLDRV_BLKFRONT_SEGS];	/* bounce pages, ours */
-	grant_ref_t grefs[XLDRV_BLKFRONT_SEGS];
-	unsigned int nr_grants;		/* granted to the current backend */
+	struct page **pages;		/* bounce pages, ours */
+	grant_ref_t *grefs;
+	unsigned int nr_grants;		/* of pages, to the current backend */
+	/* An indirect request's segment list: ours too, granted read-only. */
+	struct page *ind_pages[XLDRV_BLKFRONT_MAX_IND_PAGES];
+	grant_ref_t ind_grefs[XLDRV_BLKFRONT_MAX_IND_PAGES];
+	unsigned int nr_ind_grants;
 };
 
 /* blk-mq's per-request data: how it ends, once off the lock. */
@@ -89,6 +104,7 @@ struct xldrv_blkfront {
 	struct gendisk *disk;
 	u64 sectors;
 	unsigned int sector_size;
+	unsigned int segs;	/* per request, fixed with the disk */
 	bool flush;		/* feature-flush-cache */
 	bool readonly;
 

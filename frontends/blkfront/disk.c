@@ -7,6 +7,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/slab.h>
 #include <xen/interface/io/protocols.h>
 
 #include "blkfront.h"
@@ -117,29 +118,23 @@ static blk_status_t xldrv_blkfront_queue_rq(struct blk_mq_hw_ctx *hctx,
 		goto busy;
 	e = &blk->sh.ent[slot];
 	s = &blk->slots[slot];
-	memset(&e->req, 0, sizeof(e->req));
-	e->req.operation = op;
-	e->req.u.rw.handle = blk->handle;
-	e->req.u.rw.sector_number = blk_rq_pos(rq);
 	s->nr_sg = 0;
 	if (op != BLKIF_OP_FLUSH_DISKCACHE) {
-		sg_init_table(s->sg, XLDRV_BLKFRONT_SEGS);
+		sg_init_table(s->sg, blk->segs);
 		s->nr_sg = blk_rq_map_sg(rq->q, rq, s->sg);
 	}
 	for_each_sg(s->sg, sg, s->nr_sg, i) {
 		/* The queue limits promise this; a grant cannot do more. */
-		if (WARN_ON_ONCE(sg->offset + sg->length > XEN_PAGE_SIZE ||
-				 (sg->offset | sg->length) & 511)) {
+		if (WARN_ON_ONCE(!xldrv_blkfront_seg_ok(sg->offset,
+							sg->length))) {
 			xldrv_blkfront_shadow_put(&blk->sh, slot);
 			spin_unlock_irqrestore(&blk->lock, flags);
 			return BLK_STS_IOERR;
 		}
-		e->req.u.rw.seg[i] = (struct blkif_request_segment){
-			.first_sect = sg->offset >> 9,
-			.last_sect = (sg->offset + sg->length - 1) >> 9,
-		};
 	}
-	e->req.u.rw.nr_segments = s->nr_sg;
+	/* The segments themselves go in at each issue, with their grants. */
+	xldrv_blkfront_shadow_rw(&e->req, op, blk->handle, blk_rq_pos(rq),
+				 s->nr_sg);
 	if (xldrv_blkfront_issue(blk, slot)) {
 		xldrv_blkfront_shadow_put(&blk->sh, slot);
 		goto busy;
@@ -220,6 +215,70 @@ static int xldrv_blkfront_minors(unsigned int vdevice, unsigned int *first,
 	return *first & (*nr - 1) ? -ENODEV : 0;
 }
 
+/*
+ * Give back what xldrv_blkfront_slots_alloc() got.  Nothing is on a ring
+ * any more; a grant still open is ended first, and its page handed over.
+ */
+static void xldrv_blkfront_slots_free(struct xldrv_blkfront *blk)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < blk->sh.size; i++) {
+		struct xldrv_blkfront_slot *s = &blk->slots[i];
+
+		xldrv_blkfront_release_grants(blk, i);
+		for (j = 0; s->pages && j < blk->segs; j++)
+			if (s->pages[j])
+				__free_page(s->pages[j]);
+		for (j = 0; j < XLDRV_BLKFRONT_MAX_IND_PAGES; j++)
+			if (s->ind_pages[j])
+				__free_page(s->ind_pages[j]);
+		kvfree(s->pages);
+		kvfree(s->grefs);
+		kvfree(s->sg);
+		*s = (struct xldrv_blkfront_slot){};
+	}
+}
+
+/*
+ * Each ring slot's bounce pages, grant references and scatterlist for
+ * blk->segs segments, and its indirect pages if requests go indirect.
+ * GFP_NOIO: this runs in the xenwatch thread, which the recovery of
+ * every other xvd disk needs; reclaim must not wait on their held I/O.
+ */
+static int xldrv_blkfront_slots_alloc(struct xldrv_blkfront *blk)
+{
+	unsigned int nr_ind = xldrv_blkfront_nr_ind_pages(blk->segs);
+	unsigned int i, j;
+
+	for (i = 0; i < blk->sh.size; i++) {
+		struct xldrv_blkfront_slot *s = &blk->slots[i];
+
+		s->sg = kvcalloc(blk->segs, sizeof(*s->sg), GFP_NOIO);
+		s->pages = kvcalloc(blk->segs, sizeof(*s->pages), GFP_NOIO);
+		s->grefs = kvcalloc(blk->segs, sizeof(*s->grefs), GFP_NOIO);
+		if (!s->sg || !s->pages || !s->grefs)
+			goto err_free_slots;
+		/* Zeroed: what a segment leaves of its page is granted too. */
+		for (j = 0; j < blk->segs; j++) {
+			s->pages[j] = alloc_page(GFP_NOIO | __GFP_ZERO);
+			if (!s->pages[j])
+				goto err_free_slots;
+		}
+		for (j = 0; j < nr_ind; j++) {
+			s->ind_pages[j] = alloc_page(GFP_NOIO | __GFP_ZERO);
+			if (!s->ind_pages[j])
+				goto err_free_slots;
+		}
+	}
+	return 0;
+
+err_free_slots:
+	xldrv_blkfront_slots_free(blk);
+	return -ENOMEM;
+}
+
+/* The first backend connected: blk->segs and the rest are its. */
 int xldrv_blkfront_disk_add(struct xldrv_blkfront *blk)
 {
 	unsigned int first, nr, index;
@@ -235,6 +294,14 @@ int xldrv_blkfront_disk_add(struct xldrv_blkfront *blk)
 		return err;
 	}
 
+	BUILD_BUG_ON(XLDRV_BLKFRONT_SEGS_PER_IND_PAGE !=
+		     XEN_PAGE_SIZE / sizeof(struct blkif_request_segment));
+	BUILD_BUG_ON(XLDRV_BLKFRONT_MAX_IND_PAGES >
+		     BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST);
+	err = xldrv_blkfront_slots_alloc(blk);
+	if (err)
+		return err;
+
 	memset(&blk->tag_set, 0, sizeof(blk->tag_set));
 	blk->tag_set.ops = &xldrv_blkfront_mq_ops;
 	blk->tag_set.nr_hw_queues = 1;
@@ -245,7 +312,7 @@ int xldrv_blkfront_disk_add(struct xldrv_blkfront *blk)
 	blk->tag_set.driver_data = blk;
 	err = blk_mq_alloc_tag_set(&blk->tag_set);
 	if (err)
-		return err;
+		goto err_free_slots;
 
 	disk = blk_mq_alloc_disk(&blk->tag_set, blk);
 	if (IS_ERR(disk)) {
@@ -255,11 +322,14 @@ int xldrv_blkfront_disk_add(struct xldrv_blkfront *blk)
 	q = disk->queue;
 	blk_queue_logical_block_size(q, blk->sector_size);
 	blk_queue_physical_block_size(q, blk->sector_size);
-	/* One page per segment, each one grant, 11 to a request. */
-	blk_queue_max_segments(q, XLDRV_BLKFRONT_SEGS);
+	/*
+	 * One page per segment, each one grant, blk->segs to a request: for
+	 * good, as requests held across a restart are built on it.
+	 */
+	blk_queue_max_segments(q, blk->segs);
 	blk_queue_max_segment_size(q, XEN_PAGE_SIZE);
 	blk_queue_segment_boundary(q, XEN_PAGE_SIZE - 1);
-	blk_queue_max_hw_sectors(q, XLDRV_BLKFRONT_SEGS * (XEN_PAGE_SIZE >> 9));
+	blk_queue_max_hw_sectors(q, blk->segs * (XEN_PAGE_SIZE >> 9));
 	blk_queue_dma_alignment(q, 511);
 	/*
 	 * As blkfront with feature-flush-cache: a volatile cache, no FUA;
@@ -282,9 +352,11 @@ int xldrv_blkfront_disk_add(struct xldrv_blkfront *blk)
 	err = device_add_disk(&blk->xdev->dev, disk, NULL);
 	if (err)
 		goto err_put_disk;
-	pr_info("%s: %s, %llu sectors of %u bytes%s\n", blk->xdev->nodename,
-		disk->disk_name, (unsigned long long)blk->sectors,
-		blk->sector_size, blk->flush ? ", flush" : "");
+	pr_info("%s: %s, %llu sectors of %u bytes, %u segments per request%s%s\n",
+		blk->xdev->nodename, disk->disk_name,
+		(unsigned long long)blk->sectors, blk->sector_size, blk->segs,
+		xldrv_blkfront_nr_ind_pages(blk->segs) ? " (indirect)" : "",
+		blk->flush ? ", flush" : "");
 	return 0;
 
 err_put_disk:
@@ -292,6 +364,8 @@ err_put_disk:
 	put_disk(disk);
 err_free_tag_set:
 	blk_mq_free_tag_set(&blk->tag_set);
+err_free_slots:
+	xldrv_blkfront_slots_free(blk);
 	return err;
 }
 
@@ -303,4 +377,5 @@ void xldrv_blkfront_disk_del(struct xldrv_blkfront *blk)
 	put_disk(blk->disk);
 	blk->disk = NULL;
 	blk_mq_free_tag_set(&blk->tag_set);
+	xldrv_blkfront_slots_free(blk);
 }

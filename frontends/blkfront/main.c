@@ -17,6 +17,13 @@ module_param_named(recovery_timeout_s, xldrv_blkfront_recovery_timeout_s,
 MODULE_PARM_DESC(recovery_timeout_s,
 		 "Seconds I/O waits for a lost backend to come back before it fails (default 120; 0: fail at once)");
 
+/* Read when a disk is made: its queue limits are built on it. */
+unsigned int xldrv_blkfront_max_indirect_segments = 32;
+module_param_named(max_indirect_segments,
+		   xldrv_blkfront_max_indirect_segments, uint, 0444);
+MODULE_PARM_DESC(max_indirect_segments,
+		 "Segments (4 KiB) per request with a backend offering indirect descriptors (default 32, at most 256; 11 or less: none)");
+
 static int __init xldrv_blkfront_init(void)
 {
 	int err;

@@ -22,23 +22,47 @@ void xldrv_blkfront_notify(struct xldrv_blkfront *blk)
 }
 
 /*
- * End the grants of @slot's request.  A page the backend still maps
- * (a dead domain not yet torn down, or a backend that answered before
- * unmapping) is no longer ours: the grant table code frees it once the
- * mapping is gone, and the slot gets a fresh page when it next needs one.
+ * End a grant: true if it is over and @page ours again.  A page the
+ * backend still maps (a dead domain not yet torn down, or a backend that
+ * answered before unmapping) is no longer ours: the grant table code
+ * frees it once the mapping is gone, and its slot gets a fresh page when
+ * it next needs one.
  */
+static bool xldrv_blkfront_end_grant(grant_ref_t ref, struct page **page)
+{
+	if (gnttab_try_end_foreign_access(ref))
+		return true;
+	gnttab_end_foreign_access(ref, *page);
+	*page = NULL;
+	return false;
+}
+
+/* End every grant of @s (data and indirect pages): how many were given up. */
+static unsigned int xldrv_blkfront_end_grants(struct xldrv_blkfront_slot *s)
+{
+	unsigned int i, lost = 0;
+
+	for (i = 0; i < s->nr_grants; i++)
+		lost += !xldrv_blkfront_end_grant(s->grefs[i], &s->pages[i]);
+	for (i = 0; i < s->nr_ind_grants; i++)
+		lost += !xldrv_blkfront_end_grant(s->ind_grefs[i],
+						  &s->ind_pages[i]);
+	s->nr_grants = 0;
+	s->nr_ind_grants = 0;
+	return lost;
+}
+
 void xldrv_blkfront_release_grants(struct xldrv_blkfront *blk, int slot)
 {
-	struct xldrv_blkfront_slot *s = &blk->slots[slot];
-	unsigned int i;
+	xldrv_blkfront_end_grants(&blk->slots[slot]);
+}
 
-	for (i = 0; i < s->nr_grants; i++) {
-		if (gnttab_try_end_foreign_access(s->grefs[i]))
-			continue;
-		gnttab_end_foreign_access(s->grefs[i], s->pages[i]);
-		s->pages[i] = NULL;
-	}
-	s->nr_grants = 0;
+/* @page, or a fresh one in its place if it was given up. */
+static struct page *xldrv_blkfront_own_page(struct page **page)
+{
+	if (!*page)
+		*page = alloc_page(GFP_ATOMIC | __GFP_NOWARN | __GFP_ZERO);
+	return *page;
 }
 
 /*
@@ -46,26 +70,32 @@ void xldrv_blkfront_release_grants(struct xldrv_blkfront *blk, int slot)
  * its first time (queue_rq filled in the shadow copy) or a replay.  Write
  * data is copied in again each time: the pages of an earlier attempt may
  * have been given up (see above), the block layer's pages are stable
- * until we complete the request.
+ * until we complete the request.  An indirect request's segment list is
+ * written again too, as the grants in it are new.
  */
 int xldrv_blkfront_issue(struct xldrv_blkfront *blk, int slot)
 {
 	struct xldrv_blkfront_shadow_ent *e = &blk->sh.ent[slot];
 	struct xldrv_blkfront_slot *s = &blk->slots[slot];
-	bool write = e->req.operation != BLKIF_OP_READ;
+	struct blkif_request_segment *ind[XLDRV_BLKFRONT_MAX_IND_PAGES];
+	bool write = xldrv_blkfront_req_op(&e->req) != BLKIF_OP_READ;
+	unsigned int i, nr_ind = 0;
 	struct blkif_request *req;
 	struct scatterlist *sg;
-	unsigned int i;
 	int ref;
 
 	if (RING_FULL(&blk->ring))
 		return -EBUSY;
+	if (e->req.operation == BLKIF_OP_INDIRECT)
+		nr_ind = xldrv_blkfront_nr_ind_pages(s->nr_sg);
+	for (i = 0; i < nr_ind; i++) {
+		if (!xldrv_blkfront_own_page(&s->ind_pages[i]))
+			return -ENOMEM;
+		ind[i] = page_address(s->ind_pages[i]);
+	}
 	for_each_sg(s->sg, sg, s->nr_sg, i) {
-		if (!s->pages[i]) {
-			s->pages[i] = alloc_page(GFP_ATOMIC | __GFP_NOWARN);
-			if (!s->pages[i])
-				goto err_release;
-		}
+		if (!xldrv_blkfront_own_page(&s->pages[i]))
+			goto err_release;
 		if (write)
 			memcpy_from_page(page_address(s->pages[i]) + sg->offset,
 					 sg_page(sg), sg->offset, sg->length);
@@ -76,7 +106,19 @@ int xldrv_blkfront_issue(struct xldrv_blkfront *blk, int slot)
 			goto err_release;
 		s->grefs[i] = ref;
 		s->nr_grants = i + 1;
-		e->req.u.rw.seg[i].gref = ref;
+		xldrv_blkfront_set_seg(&e->req, ind, i, ref, sg->offset,
+				       sg->length);
+	}
+	/* The backend only reads the segment list. */
+	for (i = 0; i < nr_ind; i++) {
+		ref = gnttab_grant_foreign_access(blk->follow.backend_id,
+						  xen_page_to_gfn(s->ind_pages[i]),
+						  1);
+		if (ref < 0)
+			goto err_release;
+		s->ind_grefs[i] = ref;
+		s->nr_ind_grants = i + 1;
+		e->req.u.indirect.indirect_grefs[i] = ref;
 	}
 	xldrv_blkfront_shadow_issue(&blk->sh, slot);
 	req = RING_GET_REQUEST(&blk->ring, blk->ring.req_prod_pvt);
@@ -147,6 +189,7 @@ static void xldrv_blkfront_response(struct xldrv_blkfront *blk,
 	unsigned int i;
 	bool read;
 	int slot;
+	u8 op;
 
 	slot = xldrv_blkfront_shadow_lookup(&blk->sh, rsp->id);
 	if (slot < 0) {
@@ -155,23 +198,20 @@ static void xldrv_blkfront_response(struct xldrv_blkfront *blk,
 		return;
 	}
 	s = &blk->slots[slot];
-	read = blk->sh.ent[slot].req.operation == BLKIF_OP_READ;
+	op = xldrv_blkfront_req_op(&blk->sh.ent[slot].req);
+	read = op == BLKIF_OP_READ;
 	status = xldrv_blkfront_status(rsp);
 	if (status == BLK_STS_NOTSUPP)
-		pr_warn_ratelimited("%s: backend refused operation %u\n",
-				    blk->xdev->nodename,
-				    blk->sh.ent[slot].req.operation);
+		pr_warn_ratelimited("%s: backend refused operation %u%s\n",
+				    blk->xdev->nodename, op,
+				    blk->sh.ent[slot].req.operation ==
+				    BLKIF_OP_INDIRECT ? " (indirect)" : "");
 	/* Grants end before the data is read: it cannot change after. */
-	for (i = 0; i < s->nr_grants; i++) {
-		if (gnttab_try_end_foreign_access(s->grefs[i]))
-			continue;
+	if (xldrv_blkfront_end_grants(s)) {
 		pr_warn_ratelimited("%s: backend answered id %#llx but still maps its pages\n",
 				    blk->xdev->nodename, rsp->id);
-		gnttab_end_foreign_access(s->grefs[i], s->pages[i]);
-		s->pages[i] = NULL;
 		status = BLK_STS_IOERR;
 	}
-	s->nr_grants = 0;
 	if (read && status == BLK_STS_OK)
 		for_each_sg(s->sg, sg, s->nr_sg, i)
 			memcpy_to_page(sg_page(sg), sg->offset,

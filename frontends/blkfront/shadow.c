@@ -82,7 +82,10 @@ u64 xldrv_blkfront_shadow_issue(struct xldrv_blkfront_shadow *sh, int slot)
 	e->state = XLDRV_BLKFRONT_SHADOW_ISSUED;
 	e->issues++;
 	e->id = XLDRV_BLKFRONT_ID(sh->gen, e->issues, slot);
-	e->req.u.rw.id = e->id;
+	if (e->req.operation == BLKIF_OP_INDIRECT)
+		e->req.u.indirect.id = e->id;
+	else
+		e->req.u.rw.id = e->id;
 	return e->id;
 }
 
@@ -168,4 +171,109 @@ int xldrv_blkfront_shadow_replay_next(const struct xldrv_blkfront_shadow *sh)
 			return XLDRV_BLKFRONT_SHADOW_WAIT;
 	}
 	return best;
+}
+
+/*
+ * Segments per request a backend takes, from its
+ * feature-max-indirect-segments (0 if it has none): indirect requests
+ * only pay off above the 11 a direct one carries, and blkif has room
+ * for no more than 8 pages of segments.
+ */
+unsigned int xldrv_blkfront_backend_segs(unsigned int feature)
+{
+	const unsigned int proto_max = BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST *
+				       XLDRV_BLKFRONT_SEGS_PER_IND_PAGE;
+
+	if (feature <= XLDRV_BLKFRONT_DIRECT_SEGS)
+		return XLDRV_BLKFRONT_DIRECT_SEGS;
+	return feature < proto_max ? feature : proto_max;
+}
+
+/*
+ * Segments per request for a new disk: what its first backend @offered
+ * (xldrv_blkfront_backend_segs()), no more than the module parameter
+ * @param and our cap, and never fewer than a direct request's 11.
+ */
+unsigned int xldrv_blkfront_disk_segs(unsigned int offered,
+				      unsigned int param)
+{
+	unsigned int segs = offered;
+
+	if (segs > param)
+		segs = param;
+	if (segs > XLDRV_BLKFRONT_MAX_SEGS)
+		segs = XLDRV_BLKFRONT_MAX_SEGS;
+	return segs > XLDRV_BLKFRONT_DIRECT_SEGS ? segs :
+						   XLDRV_BLKFRONT_DIRECT_SEGS;
+}
+
+/* Indirect pages a read or write of @nr_segs needs: 0 if it goes direct. */
+unsigned int xldrv_blkfront_nr_ind_pages(unsigned int nr_segs)
+{
+	if (nr_segs <= XLDRV_BLKFRONT_DIRECT_SEGS)
+		return 0;
+	return (nr_segs + XLDRV_BLKFRONT_SEGS_PER_IND_PAGE - 1) /
+	       XLDRV_BLKFRONT_SEGS_PER_IND_PAGE;
+}
+
+/*
+ * The ring request for a read, write or flush of @nr_segs segments,
+ * without them (xldrv_blkfront_set_seg() adds them at each issue).  A
+ * read or write of more than 11 segments becomes BLKIF_OP_INDIRECT,
+ * which wraps those two operations only.
+ */
+void xldrv_blkfront_shadow_rw(struct blkif_request *req, u8 op, u16 handle,
+			      u64 sector, unsigned int nr_segs)
+{
+	if ((op == BLKIF_OP_READ || op == BLKIF_OP_WRITE) &&
+	    xldrv_blkfront_nr_ind_pages(nr_segs)) {
+		*req = (struct blkif_request){ .operation = BLKIF_OP_INDIRECT };
+		req->u.indirect.indirect_op = op;
+		req->u.indirect.nr_segments = nr_segs;
+		req->u.indirect.handle = handle;
+		req->u.indirect.sector_number = sector;
+		return;
+	}
+	*req = (struct blkif_request){ .operation = op };
+	req->u.rw.nr_segments = nr_segs;
+	req->u.rw.handle = handle;
+	req->u.rw.sector_number = sector;
+}
+
+/* What @req does: an indirect request's own operation. */
+u8 xldrv_blkfront_req_op(const struct blkif_request *req)
+{
+	if (req->operation == BLKIF_OP_INDIRECT)
+		return req->u.indirect.indirect_op;
+	return req->operation;
+}
+
+/* Whether a segment is whole sectors within one grant (a Xen page). */
+bool xldrv_blkfront_seg_ok(unsigned int offset, unsigned int len)
+{
+	return len && offset < 4096u && len <= 4096u - offset &&
+	       !((offset | len) & 511);
+}
+
+/*
+ * Segment @i of @req: @len bytes at @offset in the page granted as
+ * @gref, in the request itself, or for an indirect one in its segment
+ * list, whose pages @ind maps.
+ */
+void xldrv_blkfront_set_seg(struct blkif_request *req,
+			    struct blkif_request_segment *const *ind,
+			    unsigned int i, grant_ref_t gref,
+			    unsigned int offset, unsigned int len)
+{
+	struct blkif_request_segment seg = {
+		.gref = gref,
+		.first_sect = offset >> 9,
+		.last_sect = (offset + len - 1) >> 9,
+	};
+
+	if (req->operation == BLKIF_OP_INDIRECT)
+		ind[i / XLDRV_BLKFRONT_SEGS_PER_IND_PAGE]
+		   [i % XLDRV_BLKFRONT_SEGS_PER_IND_PAGE] = seg;
+	else
+		req->u.rw.seg[i] = seg;
 }

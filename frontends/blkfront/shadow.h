@@ -18,6 +18,21 @@
 /* A slot number must fit in the low 16 bits of a request id. */
 #define XLDRV_BLKFRONT_SHADOW_MAX 256u
 
+/*
+ * Segments per request.  Up to 11 go in the ring request itself; more
+ * go as an indirect request, whose segment list fills pages of its own
+ * (granted like the data), 512 to a page: a grant is a 4 KiB Xen page
+ * whatever the kernel's page size.  Our cap keeps a disk's bounce pages
+ * (segments times 32 ring slots) within reason: 256 is 32 MiB.
+ */
+#define XLDRV_BLKFRONT_DIRECT_SEGS BLKIF_MAX_SEGMENTS_PER_REQUEST
+#define XLDRV_BLKFRONT_MAX_SEGS 256u
+#define XLDRV_BLKFRONT_SEGS_PER_IND_PAGE \
+	(4096u / sizeof(struct blkif_request_segment))
+#define XLDRV_BLKFRONT_MAX_IND_PAGES \
+	((XLDRV_BLKFRONT_MAX_SEGS + XLDRV_BLKFRONT_SEGS_PER_IND_PAGE - 1) / \
+	 XLDRV_BLKFRONT_SEGS_PER_IND_PAGE)
+
 /* What xldrv_blkfront_shadow_get()/_replay_next() return instead of a slot. */
 #define XLDRV_BLKFRONT_SHADOW_NONE (-1)	/* nothing (left) to hand out */
 #define XLDRV_BLKFRONT_SHADOW_WAIT (-2)	/* a flush waits for earlier I/O */
@@ -29,7 +44,12 @@ enum xldrv_blkfront_shadow_state {
 };
 
 struct xldrv_blkfront_shadow_ent {
-	struct blkif_request req;	/* as last put on a ring */
+	/*
+	 * As last put on a ring.  For an indirect request the segments are
+	 * not in it but in the slot's indirect pages, written afresh (with
+	 * the new grants) each time it goes on a ring.
+	 */
+	struct blkif_request req;
 	void *rq;			/* the block layer's request */
 	u64 seq;			/* order the block layer gave it to us */
 	u64 id;				/* its id on the current ring */
@@ -60,5 +80,18 @@ int xldrv_blkfront_shadow_lookup(const struct xldrv_blkfront_shadow *sh,
 void xldrv_blkfront_shadow_ring_lost(struct xldrv_blkfront_shadow *sh);
 void xldrv_blkfront_shadow_new_ring(struct xldrv_blkfront_shadow *sh);
 int xldrv_blkfront_shadow_replay_next(const struct xldrv_blkfront_shadow *sh);
+
+unsigned int xldrv_blkfront_backend_segs(unsigned int feature);
+unsigned int xldrv_blkfront_disk_segs(unsigned int offered,
+				      unsigned int param);
+unsigned int xldrv_blkfront_nr_ind_pages(unsigned int nr_segs);
+void xldrv_blkfront_shadow_rw(struct blkif_request *req, u8 op, u16 handle,
+			      u64 sector, unsigned int nr_segs);
+u8 xldrv_blkfront_req_op(const struct blkif_request *req);
+bool xldrv_blkfront_seg_ok(unsigned int offset, unsigned int len);
+void xldrv_blkfront_set_seg(struct blkif_request *req,
+			    struct blkif_request_segment *const *ind,
+			    unsigned int i, grant_ref_t gref,
+			    unsigned int offset, unsigned int len);
 
 #endif /* XLDRV_BLKFRONT_SHADOW_H */

@@ -181,7 +181,7 @@ static void xldrv_blkfront_connect(struct xldrv_blkfront *blk)
 	struct xenbus_device *xdev = blk->xdev;
 	const char *be = blk->follow.backend;
 	unsigned long long sectors;
-	unsigned int sector_size;
+	unsigned int sector_size, segs;
 	bool flush, readonly;
 	int err;
 
@@ -195,19 +195,25 @@ static void xldrv_blkfront_connect(struct xldrv_blkfront *blk)
 	flush = xenbus_read_unsigned(be, "feature-flush-cache", 0);
 	readonly = xenbus_read_unsigned(be, "info", 0) &
 		   VDISK_READONLY;
+	segs = xenbus_read_unsigned(be, "feature-max-indirect-segments", 0);
+	segs = xldrv_blkfront_backend_segs(segs);
 	if (sector_size < 512 || sector_size > PAGE_SIZE ||
 	    !is_power_of_2(sector_size) ||
 	    (blk->disk && sector_size != blk->sector_size)) {
-		/*
-		 * A queue's block size cannot change under its users.  Not
-		 * this backend again (it would loop), only another one.
-		 */
 		pr_warn_ratelimited("%s: backend %s has sector-size %u (was %u): not connecting\n",
 				    xdev->nodename, be, sector_size, blk->sector_size);
-		blk->refused = true;
-		xldrv_blkfront_lose(blk, "unusable backend");
-		xenbus_switch_state(xdev, XenbusStateClosed);
-		return;
+		xenbus_dev_error(xdev, -EINVAL,
+				 "backend %s has sector-size %u (was %u)",
+				 be, sector_size, blk->sector_size);
+		goto refuse;
+	}
+	if (blk->disk && segs < blk->segs) {
+		pr_warn_ratelimited("%s: backend %s takes %u segments per request, the disk needs %u: not connecting\n",
+				    xdev->nodename, be, segs, blk->segs);
+		xenbus_dev_error(xdev, -EINVAL,
+				 "backend %s takes %u segments per request, the disk needs %u",
+				 be, segs, blk->segs);
+		goto refuse;
 	}
 
 	spin_lock_irq(&blk->lock);
@@ -220,6 +226,8 @@ static void xldrv_blkfront_connect(struct xldrv_blkfront *blk)
 	if (!blk->disk) {
 		blk->sectors = sectors;
 		blk->sector_size = sector_size;
+		blk->segs = xldrv_blkfront_disk_segs(segs,
+						     xldrv_blkfront_max_indirect_segments);
 		blk->flush = flush;
 		blk->readonly = readonly;
 		err = xldrv_blkfront_disk_add(blk);
@@ -244,6 +252,18 @@ static void xldrv_blkfront_connect(struct xldrv_blkfront *blk)
 		blk->sh.nr_pending);
 	/* It starts the hardware queues once all held I/O is out again. */
 	schedule_delayed_work(&blk->replay_work, 0);
+	return;
+
+refuse:
+	/*
+	 * A queue's block size and segment limits cannot change under its
+	 * users, nor can held requests be split.  Not this backend again
+	 * (it would loop), only another one; held I/O waits for that, or
+	 * for the recovery timeout.
+	 */
+	blk->refused = true;
+	xldrv_blkfront_lose(blk, "unusable backend");
+	xenbus_switch_state(xdev, XenbusStateClosed);
 }
 
 /* Connected all along: a resize, if anything. */
@@ -387,14 +407,9 @@ static void xldrv_blkfront_reset_work(struct work_struct *work)
 	mutex_unlock(&blk->mutex);
 }
 
+/* The slots' pages went with the disk (xldrv_blkfront_disk_del()). */
 static void xldrv_blkfront_free(struct xldrv_blkfront *blk)
 {
-	unsigned int i, j;
-
-	for (i = 0; i < blk->sh.size; i++)
-		for (j = 0; j < XLDRV_BLKFRONT_SEGS; j++)
-			if (blk->slots[i].pages[j])
-				__free_page(blk->slots[i].pages[j]);
 	kfree(blk->slots);
 	kfree(blk->ent);
 	kfree(blk->follow.backend);
@@ -406,7 +421,7 @@ static int xldrv_blkfront_probe(struct xenbus_device *xdev,
 {
 	unsigned int size = __CONST_RING_SIZE(blkif, XEN_PAGE_SIZE);
 	struct xldrv_blkfront *blk;
-	unsigned int i, j, handle;
+	unsigned int handle;
 	int err;
 
 	BUILD_BUG_ON(__CONST_RING_SIZE(blkif, XEN_PAGE_SIZE) >
@@ -441,12 +456,7 @@ static int xldrv_blkfront_probe(struct xenbus_device *xdev,
 	if (!blk->ent || !blk->slots)
 		goto err_free;
 	xldrv_blkfront_shadow_init(&blk->sh, blk->ent, size);
-	for (i = 0; i < size; i++)
-		for (j = 0; j < XLDRV_BLKFRONT_SEGS; j++) {
-			blk->slots[i].pages[j] = alloc_page(GFP_KERNEL);
-			if (!blk->slots[i].pages[j])
-				goto err_free;
-		}
+	/* Their pages come with the disk, sized for its segments. */
 	dev_set_drvdata(&xdev->dev, blk);
 
 	/* Fires once at once, and that first update() starts everything. */

@@ -3,7 +3,8 @@
  * Unit tests of xldrv_blkfront's shadow table (frontends/blkfront/
  * shadow.c): request ids across rings, and the order requests are
  * replayed in after a reconnect.  First fixed cases, then random runs of
- * requests, answers and lost rings checked against a model.
+ * requests, answers and lost rings checked against a model.  Then the
+ * helpers that size and build indirect requests.
  */
 #include "check.h"
 #include "blkfront/shadow.c"
@@ -109,6 +110,52 @@ static void test_fixed(void)
 	CHECK_EQ(answer(~0ull), XLDRV_BLKFRONT_SHADOW_NONE);
 }
 
+/* An indirect write and read held across a restart, with a flush. */
+static void test_indirect_replay(void)
+{
+	int w0, f1, r2;
+	u64 id_w0, id_r2, id;
+
+	xldrv_blkfront_shadow_init(&sh, ent, SIZE);
+	xldrv_blkfront_shadow_new_ring(&sh);
+	w0 = xldrv_blkfront_shadow_get(&sh, &tags[0]);
+	xldrv_blkfront_shadow_rw(&ent[w0].req, BLKIF_OP_WRITE, 3, 0, 32);
+	f1 = get(BLKIF_OP_FLUSH_DISKCACHE);
+	r2 = xldrv_blkfront_shadow_get(&sh, &tags[2]);
+	xldrv_blkfront_shadow_rw(&ent[r2].req, BLKIF_OP_READ, 3, 64, 200);
+	id_w0 = xldrv_blkfront_shadow_issue(&sh, w0);
+	xldrv_blkfront_shadow_issue(&sh, f1);
+	id_r2 = xldrv_blkfront_shadow_issue(&sh, r2);
+	/* The id is where a backend looks for it: offset 8 either way. */
+	CHECK_EQ(ent[w0].req.u.indirect.id, id_w0);
+	CHECK_EQ(ent[r2].req.u.indirect.id, id_r2);
+	CHECK_EQ(ent[w0].req.u.indirect.nr_segments, 32);
+	CHECK_EQ(ent[r2].req.u.indirect.sector_number, 64);
+	CHECK_EQ(xldrv_blkfront_shadow_lookup(&sh, id_r2), r2);
+
+	xldrv_blkfront_shadow_ring_lost(&sh);
+	xldrv_blkfront_shadow_new_ring(&sh);
+	CHECK_EQ(xldrv_blkfront_shadow_replay_next(&sh), w0);
+	id = xldrv_blkfront_shadow_issue(&sh, w0);
+	CHECK(id != id_w0);
+	CHECK_EQ(ent[w0].req.u.indirect.id, id);
+	/* Still what it was: a replay changes the id only. */
+	CHECK_EQ(ent[w0].req.operation, BLKIF_OP_INDIRECT);
+	CHECK_EQ(xldrv_blkfront_req_op(&ent[w0].req), BLKIF_OP_WRITE);
+	CHECK_EQ(ent[w0].req.u.indirect.handle, 3);
+	/* The flush waits for the indirect write, as for any write. */
+	CHECK_EQ(xldrv_blkfront_shadow_replay_next(&sh),
+		 XLDRV_BLKFRONT_SHADOW_WAIT);
+	CHECK_EQ(answer(id_w0), XLDRV_BLKFRONT_SHADOW_NONE);
+	CHECK_EQ(answer(id), w0);
+	CHECK_EQ(xldrv_blkfront_shadow_replay_next(&sh), f1);
+	xldrv_blkfront_shadow_issue(&sh, f1);
+	CHECK_EQ(xldrv_blkfront_shadow_replay_next(&sh), r2);
+	xldrv_blkfront_shadow_issue(&sh, r2);
+	CHECK_EQ(answer(id_r2), XLDRV_BLKFRONT_SHADOW_NONE);
+	CHECK_EQ(answer(ent[r2].req.u.indirect.id), r2);
+}
+
 static void test_full(void)
 {
 	int i, slot;
@@ -144,6 +191,10 @@ static unsigned int rnd(unsigned int n)
 static void issue_logged(int slot)
 {
 	u64 id = xldrv_blkfront_shadow_issue(&sh, slot);
+
+	/* In the request, where its form has it. */
+	CHECK_EQ(ent[slot].req.operation == BLKIF_OP_INDIRECT ?
+		 ent[slot].req.u.indirect.id : ent[slot].req.u.rw.id, id);
 
 	if (nlog < sizeof(log_) / sizeof(log_[0]))
 		log_[nlog++] = (struct issued){ .id = id, .gen = sh.gen,
@@ -206,9 +257,16 @@ static void test_random(void)
 			/* The block layer: only while no replay is due. */
 			if (sh.nr_pending)
 				continue;
-			slot = get(ops[rnd(4)]);
-			if (slot >= 0)
-				issue_logged(slot);
+			u8 op = ops[rnd(4)];
+
+			slot = xldrv_blkfront_shadow_get(&sh, &tags[0]);
+			if (slot < 0)
+				continue;
+			/* Up to 32 segments: direct and indirect. */
+			xldrv_blkfront_shadow_rw(&ent[slot].req, op, 1, step,
+						 op == BLKIF_OP_FLUSH_DISKCACHE ?
+						 0 : 1 + rnd(32));
+			issue_logged(slot);
 		} else if (what < 90 && nlog) {
 			/* The backend answers some id it was given. */
 			struct issued *is = &log_[rnd(nlog)];
@@ -244,10 +302,124 @@ static void test_random(void)
 	       stale_checked);
 }
 
+static void test_segs(void)
+{
+	/* The backend's offer: direct unless indirect gives more. */
+	CHECK_EQ(xldrv_blkfront_backend_segs(0), 11);
+	CHECK_EQ(xldrv_blkfront_backend_segs(8), 11);
+	CHECK_EQ(xldrv_blkfront_backend_segs(11), 11);
+	CHECK_EQ(xldrv_blkfront_backend_segs(12), 12);
+	CHECK_EQ(xldrv_blkfront_backend_segs(256), 256);
+	CHECK_EQ(xldrv_blkfront_backend_segs(4096), 4096);
+	CHECK_EQ(xldrv_blkfront_backend_segs(5000), 4096);
+	CHECK_EQ(xldrv_blkfront_backend_segs(~0u), 4096);
+
+	/* A new disk's: the least of offer, parameter and cap, at least 11. */
+	CHECK_EQ(xldrv_blkfront_disk_segs(11, 32), 11);
+	CHECK_EQ(xldrv_blkfront_disk_segs(256, 32), 32);
+	CHECK_EQ(xldrv_blkfront_disk_segs(16, 32), 16);
+	CHECK_EQ(xldrv_blkfront_disk_segs(256, 1000), 256);
+	CHECK_EQ(xldrv_blkfront_disk_segs(4096, 300), 256);
+	CHECK_EQ(xldrv_blkfront_disk_segs(4096, ~0u), XLDRV_BLKFRONT_MAX_SEGS);
+	CHECK_EQ(xldrv_blkfront_disk_segs(256, 0), 11);
+	CHECK_EQ(xldrv_blkfront_disk_segs(256, 11), 11);
+	CHECK_EQ(xldrv_blkfront_disk_segs(256, 12), 12);
+
+	CHECK_EQ(XLDRV_BLKFRONT_SEGS_PER_IND_PAGE, 512);
+	CHECK_EQ(xldrv_blkfront_nr_ind_pages(0), 0);
+	CHECK_EQ(xldrv_blkfront_nr_ind_pages(11), 0);
+	CHECK_EQ(xldrv_blkfront_nr_ind_pages(12), 1);
+	CHECK_EQ(xldrv_blkfront_nr_ind_pages(512), 1);
+	CHECK_EQ(xldrv_blkfront_nr_ind_pages(513), 2);
+	CHECK_EQ(xldrv_blkfront_nr_ind_pages(4096), 8);
+	CHECK_EQ(xldrv_blkfront_nr_ind_pages(XLDRV_BLKFRONT_MAX_SEGS),
+		 XLDRV_BLKFRONT_MAX_IND_PAGES);
+	CHECK(XLDRV_BLKFRONT_MAX_IND_PAGES <=
+	      BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST);
+
+	CHECK(xldrv_blkfront_seg_ok(0, 4096));
+	CHECK(xldrv_blkfront_seg_ok(512, 512));
+	CHECK(xldrv_blkfront_seg_ok(3584, 512));
+	CHECK(!xldrv_blkfront_seg_ok(0, 0));
+	CHECK(!xldrv_blkfront_seg_ok(3584, 1024));
+	CHECK(!xldrv_blkfront_seg_ok(4096, 512));
+	CHECK(!xldrv_blkfront_seg_ok(256, 512));
+	CHECK(!xldrv_blkfront_seg_ok(0, 100));
+	CHECK(!xldrv_blkfront_seg_ok(512, ~0u - 511));
+}
+
+static void test_build(void)
+{
+	static struct blkif_request_segment pages[2][512];
+	struct blkif_request_segment *ind[2] = { pages[0], pages[1] };
+	struct blkif_request req;
+	unsigned int i;
+
+	CHECK_EQ(offsetof(struct blkif_request, u.rw.id),
+		 offsetof(struct blkif_request, u.indirect.id));
+
+	/* 11 segments go direct, with the segments in the request. */
+	memset(&req, 0xff, sizeof(req));
+	xldrv_blkfront_shadow_rw(&req, BLKIF_OP_WRITE, 7, 1234, 11);
+	CHECK_EQ(req.operation, BLKIF_OP_WRITE);
+	CHECK_EQ(xldrv_blkfront_req_op(&req), BLKIF_OP_WRITE);
+	CHECK_EQ(req.u.rw.nr_segments, 11);
+	CHECK_EQ(req.u.rw.handle, 7);
+	CHECK_EQ(req.u.rw.sector_number, 1234);
+	CHECK_EQ(req.u.rw.seg[10].gref, 0);
+	for (i = 0; i < 11; i++)
+		xldrv_blkfront_set_seg(&req, NULL, i, 100 + i, 512 * (i % 8),
+				       512);
+	CHECK_EQ(req.u.rw.seg[0].gref, 100);
+	CHECK_EQ(req.u.rw.seg[3].first_sect, 3);
+	CHECK_EQ(req.u.rw.seg[3].last_sect, 3);
+	CHECK_EQ(req.u.rw.seg[10].gref, 110);
+
+	/* 12: indirect, the segments in the pages, the request untouched. */
+	xldrv_blkfront_shadow_rw(&req, BLKIF_OP_READ, 7, 99, 12);
+	CHECK_EQ(req.operation, BLKIF_OP_INDIRECT);
+	CHECK_EQ(req.u.indirect.indirect_op, BLKIF_OP_READ);
+	CHECK_EQ(xldrv_blkfront_req_op(&req), BLKIF_OP_READ);
+	CHECK_EQ(req.u.indirect.nr_segments, 12);
+	CHECK_EQ(req.u.indirect.handle, 7);
+	CHECK_EQ(req.u.indirect.sector_number, 99);
+	CHECK_EQ(req.u.indirect.indirect_grefs[0], 0);
+	xldrv_blkfront_set_seg(&req, ind, 0, 5, 0, 4096);
+	xldrv_blkfront_set_seg(&req, ind, 11, 6, 1024, 2048);
+	CHECK_EQ(pages[0][0].gref, 5);
+	CHECK_EQ(pages[0][0].first_sect, 0);
+	CHECK_EQ(pages[0][0].last_sect, 7);
+	CHECK_EQ(pages[0][11].gref, 6);
+	CHECK_EQ(pages[0][11].first_sect, 2);
+	CHECK_EQ(pages[0][11].last_sect, 5);
+	CHECK_EQ(req.u.indirect.indirect_grefs[0], 0);
+
+	/* Past a page's 512 segments, the next page. */
+	xldrv_blkfront_shadow_rw(&req, BLKIF_OP_WRITE, 7, 0, 600);
+	for (i = 0; i < 600; i++)
+		xldrv_blkfront_set_seg(&req, ind, i, 1000 + i, 0, 4096);
+	CHECK_EQ(req.u.indirect.nr_segments, 600);
+	CHECK_EQ(pages[0][511].gref, 1511);
+	CHECK_EQ(pages[1][0].gref, 1512);
+	CHECK_EQ(pages[1][87].gref, 1599);
+
+	/* Never wrapped: a flush, and anything but a read or write. */
+	xldrv_blkfront_shadow_rw(&req, BLKIF_OP_FLUSH_DISKCACHE, 7, 0, 0);
+	CHECK_EQ(req.operation, BLKIF_OP_FLUSH_DISKCACHE);
+	CHECK_EQ(req.u.rw.nr_segments, 0);
+	CHECK_EQ(req.u.rw.seg[0].gref, 0);
+	xldrv_blkfront_shadow_rw(&req, BLKIF_OP_DISCARD, 7, 0, 32);
+	CHECK_EQ(req.operation, BLKIF_OP_DISCARD);
+	CHECK_EQ(xldrv_blkfront_req_op(&req), BLKIF_OP_DISCARD);
+}
+
 int main(void)
 {
 	test_fixed();
+	test_indirect_replay();
 	test_full();
 	test_random();
+	test_segs();
+	test_build();
 	return check_done("xldrv_blkfront_shadow");
 }
