@@ -214,9 +214,8 @@ err_end_tx_ring:
  * rings open once the stack has taken the carrier up (open_work).
  * Opening at once lost the first packets after every restart: until
  * linkwatch has activated the queueing discipline, what the stack sends
- * goes to noop_qdisc and is dropped.  That was our gratuitous ARP and
- * the ARP request for the first reply's destination; both then waited
- * for a neighbour retry, a second later (docs/benchmarks.md, restart).
+ * goes to noop_qdisc and is dropped.  Our gratuitous ARP was one of them,
+ * and never reached the peer (docs/benchmarks.md, restart).
  */
 static void xldrv_netfront_connect(struct xldrv_netfront *nf)
 {
