@@ -35,6 +35,8 @@ static int __init xldrv_blkmap_init(void)
 		       xldrv_blkmap_max_ring_order, XLDRV_BLKMAP_MAX_RING_ORDER);
 		return -EINVAL;
 	}
+	/* Said first: registering probes the devices already there. */
+	pr_info("registering as this domain's vbd backend\n");
 	err = xldrv_blkmap_xenbus_init();
 	if (err)
 		return err;

@@ -27,6 +27,8 @@ static int __init xldrv_netmap_init(void)
 	err = xldrv_netmap_port_init();
 	if (err)
 		return err;
+	/* Said first: registering probes the devices already there. */
+	pr_info("registering as this domain's vif backend\n");
 	err = xldrv_netmap_xenbus_init();
 	if (err)
 		goto err_port;

@@ -132,8 +132,11 @@ struct xldrv_netmap_rx_meta {
 struct xldrv_netmap_vif {
 	struct xenbus_device *xdev;
 	struct delayed_work rm_work;	/* our directory, after a detach */
+	struct work_struct link_work;	/* the NIC got its link: Connected */
+	struct mutex state_lock;	/* state moves: xenwatch, link_work */
 	domid_t domid;
 	enum xenbus_state state;
+	bool held;			/* rings up, Connected awaits the link */
 
 	struct xldrv_netmap_policy pol;
 	struct xldrv_netmap_port *port;
@@ -175,11 +178,13 @@ struct xldrv_netmap_vif {
 /* port.c */
 int xldrv_netmap_port_get(const char *name, struct xldrv_netmap_port **out);
 void xldrv_netmap_port_put(struct xldrv_netmap_port *port);
+void xldrv_netmap_port_listen(struct xldrv_netmap_vif *vif);
 int xldrv_netmap_port_attach(struct xldrv_netmap_vif *vif);
 void xldrv_netmap_port_detach(struct xldrv_netmap_vif *vif);
 void xldrv_netmap_switch(struct xldrv_netmap_vif *from, struct sk_buff *skb);
 int xldrv_netmap_port_init(void);
 void xldrv_netmap_port_exit(void);
+bool xldrv_netmap_port_has_link(struct xldrv_netmap_port *port);
 void xldrv_netmap_ports_each_nic(void (*fn)(struct net_device *nic,
 					    void *arg), void *arg);
 

@@ -253,6 +253,28 @@ void xldrv_netmap_ports_each_nic(void (*fn)(struct net_device *nic,
 	mutex_unlock(&xldrv_netmap_lock);
 }
 
+/*
+ * The vif's MAC joins the NIC's filter now, at probe, not at connect:
+ * some NICs stop receiving for a while on a filter change (QEMU's e1000,
+ * 1 s), and after a driver domain restart the probe comes during the
+ * NIC's link negotiation, the connect often after it.  Best effort:
+ * attach adds it if this did not.
+ */
+void xldrv_netmap_port_listen(struct xldrv_netmap_vif *vif)
+{
+	struct net_device *nic;
+
+	mutex_lock(&xldrv_netmap_lock);
+	rtnl_lock();
+	nic = rtnl_dereference(vif->port->nic);
+	if (nic && !vif->uc_added &&
+	    !ether_addr_equal(nic->dev_addr, vif->pol.mac) &&
+	    !dev_uc_add(nic, vif->pol.mac))
+		vif->uc_added = true;
+	rtnl_unlock();
+	mutex_unlock(&xldrv_netmap_lock);
+}
+
 /* The vif starts getting frames; its MAC joins the NIC's filter. */
 int xldrv_netmap_port_attach(struct xldrv_netmap_vif *vif)
 {
@@ -276,10 +298,12 @@ int xldrv_netmap_port_attach(struct xldrv_netmap_vif *vif)
 		err = -EADDRINUSE;
 		goto out;
 	}
-	err = dev_uc_add(nic, vif->pol.mac);
-	if (err)
-		goto out;
-	vif->uc_added = true;
+	if (!vif->uc_added) {
+		err = dev_uc_add(nic, vif->pol.mac);
+		if (err)
+			goto out;
+		vif->uc_added = true;
+	}
 	list_add_tail_rcu(&vif->port_node, &port->vifs);
 	vif->on_port = true;
 out:
@@ -310,6 +334,35 @@ void xldrv_netmap_port_detach(struct xldrv_netmap_vif *vif)
 }
 
 /*
+ * Whether @port's NIC moves frames: up, with carrier, as linkwatch last
+ * saw it (the NETDEV_CHANGE below follows that same state).
+ */
+bool xldrv_netmap_port_has_link(struct xldrv_netmap_port *port)
+{
+	struct net_device *nic;
+	bool up;
+
+	rcu_read_lock();
+	nic = rcu_dereference(port->nic);
+	up = nic && netif_running(nic) && netif_oper_up(nic);
+	rcu_read_unlock();
+	return up;
+}
+
+/*
+ * The NIC got its link: vifs held at InitWait for it may go Connected
+ * (xenbus.c).  Not from here, under RTNL: a state move takes the vif's
+ * state_lock, which the xenwatch thread holds while it takes RTNL.
+ */
+static void xldrv_netmap_port_link_up(struct xldrv_netmap_port *port)
+{
+	struct xldrv_netmap_vif *vif;
+
+	list_for_each_entry(vif, &port->vifs, port_node)
+		schedule_work(&vif->link_work);
+}
+
+/*
  * The NIC is going away (its driver unbound, say): let go of it, or its
  * unregistration waits for us forever.  Its vifs stay, with nowhere to
  * send; a new probe names a new port.
@@ -320,10 +373,16 @@ static int xldrv_netmap_netdev_event(struct notifier_block *nb,
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
 	struct xldrv_netmap_port *port;
 
-	if (event != NETDEV_UNREGISTER ||
-	    dev->rx_handler != xldrv_netmap_handle_frame)
+	if (dev->rx_handler != xldrv_netmap_handle_frame)
 		return NOTIFY_DONE;
 	port = rtnl_dereference(dev->rx_handler_data);
+	if ((event == NETDEV_CHANGE || event == NETDEV_UP) &&
+	    netif_running(dev) && netif_oper_up(dev)) {
+		xldrv_netmap_port_link_up(port);
+		return NOTIFY_DONE;
+	}
+	if (event != NETDEV_UNREGISTER)
+		return NOTIFY_DONE;
 	pr_warn("%s: unregistered under its clients; they are cut off\n",
 		port->name);
 	/*

@@ -103,7 +103,8 @@ static ssize_t state_show(struct device *d, struct device_attribute *attr,
 {
 	struct xldrv_netmap_vif *vif = dev_get_drvdata(d);
 
-	return sysfs_emit(buf, "%s%s\n", xenbus_strstate(vif->state),
+	return sysfs_emit(buf, "%s%s%s\n", xenbus_strstate(vif->state),
+			  READ_ONCE(vif->held) ? " (rings up, waiting for the NIC's link)" : "",
 			  READ_ONCE(vif->broken) ? " (disabled: hostile frontend)" : "");
 }
 static DEVICE_ATTR_RO(state);

@@ -19,6 +19,16 @@
  * removed (libxl waits for that; no `xl devd` here does it) and the xenbus
  * core unregisters the device.  The frontend's directory gone (Unknown):
  * the device is unregistered.
+ *
+ * Between InitWait and Connected, "held": the frontend is Connected and
+ * so are we (rings, thread, port), but we stay InitWait until the NIC
+ * has its link.  A frontend opens when we go Connected, and what it
+ * sends first (its gratuitous ARP after a driver domain restart) must
+ * get onto a wire.  A held vif moves on by itself: the NIC's
+ * NETDEV_CHANGE schedules link_work.  This is macvlan's rule (the lower
+ * device's link is the upper's), taken once, at connect: a link lost
+ * later is not passed on, as netif has no way to say so short of
+ * closing.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -187,9 +197,22 @@ static void xldrv_netmap_set_state(struct xldrv_netmap_vif *vif,
 		case XenbusStateInitWait:
 			next = target == XenbusStateConnected ?
 				XenbusStateConnected : XenbusStateClosing;
-			if (next == XenbusStateConnected &&
-			    xldrv_netmap_connect(vif))
+			if (next == XenbusStateClosing && vif->held) {
+				xldrv_netmap_disconnect(vif);
+				vif->held = false;
+			}
+			if (next != XenbusStateConnected)
+				break;
+			if (!vif->held && xldrv_netmap_connect(vif))
 				return;
+			/* On the port now: link_work follows the link. */
+			vif->held = !xldrv_netmap_port_has_link(vif->port);
+			if (vif->held) {
+				pr_info("dom%u %s: Connected once %s has a link\n",
+					vif->domid, vif->xdev->nodename,
+					vif->port->name);
+				return;
+			}
 			break;
 		case XenbusStateConnected:
 			next = XenbusStateClosing;
@@ -206,6 +229,23 @@ static void xldrv_netmap_set_state(struct xldrv_netmap_vif *vif,
 		xenbus_switch_state(vif->xdev, next);
 		vif->state = next;
 	}
+}
+
+static void xldrv_netmap_link_work(struct work_struct *work)
+{
+	struct xldrv_netmap_vif *vif = container_of(work,
+						    struct xldrv_netmap_vif,
+						    link_work);
+
+	mutex_lock(&vif->state_lock);
+	if (vif->held && vif->state == XenbusStateInitWait) {
+		xldrv_netmap_set_state(vif, XenbusStateConnected);
+		if (vif->state == XenbusStateConnected)
+			pr_info("dom%u %s: %s has a link: Connected\n",
+				vif->domid, vif->xdev->nodename,
+				vif->port->name);
+	}
+	mutex_unlock(&vif->state_lock);
 }
 
 static void xldrv_netmap_remove_backend_dir(struct xenbus_device *xdev)
@@ -242,8 +282,14 @@ static void xldrv_netmap_frontend_changed(struct xenbus_device *xdev,
 {
 	struct xldrv_netmap_vif *vif = dev_get_drvdata(&xdev->dev);
 
+	mutex_lock(&vif->state_lock);
 	switch (frontend) {
 	case XenbusStateInitialising:
+		/* Starting over while held: its new rings are not these. */
+		if (vif->held) {
+			xldrv_netmap_disconnect(vif);
+			vif->held = false;
+		}
 		if (vif->state == XenbusStateClosed)
 			xldrv_netmap_set_state(vif, XenbusStateInitWait);
 		break;
@@ -271,13 +317,16 @@ static void xldrv_netmap_frontend_changed(struct xenbus_device *xdev,
 		xldrv_netmap_set_state(vif, XenbusStateClosed);
 		if (!xenbus_dev_is_online(xdev))
 			xldrv_netmap_remove_backend_dir(xdev);
+		/* remove() runs from here, and takes state_lock. */
+		mutex_unlock(&vif->state_lock);
 		device_unregister(&xdev->dev);
-		break;
+		return;
 	default:
 		xenbus_dev_fatal(xdev, -EINVAL, "frontend in state %d",
 				 frontend);
 		break;
 	}
+	mutex_unlock(&vif->state_lock);
 }
 
 /* xl's ip= value: addresses separated by spaces, IPv4 or IPv6. */
@@ -411,6 +460,8 @@ static int xldrv_netmap_probe(struct xenbus_device *xdev,
 	skb_queue_head_init(&vif->rxq);
 	INIT_LIST_HEAD(&vif->port_node);
 	INIT_DELAYED_WORK(&vif->rm_work, xldrv_netmap_rm_work);
+	INIT_WORK(&vif->link_work, xldrv_netmap_link_work);
+	mutex_init(&vif->state_lock);
 	dev_set_drvdata(&xdev->dev, vif);
 
 	err = xldrv_netmap_read_config(vif);
@@ -424,6 +475,7 @@ static int xldrv_netmap_probe(struct xenbus_device *xdev,
 	err = xldrv_netmap_sysfs_add(vif);
 	if (err)
 		goto err_put_port;
+	xldrv_netmap_port_listen(vif);
 	xldrv_netmap_set_state(vif, XenbusStateInitWait);
 	return 0;
 
@@ -442,7 +494,12 @@ static void xldrv_netmap_remove(struct xenbus_device *xdev)
 	if (!vif)
 		return;
 	cancel_delayed_work_sync(&vif->rm_work);
+	/* Off the port, and no longer held: link_work finds nothing to do. */
+	mutex_lock(&vif->state_lock);
 	xldrv_netmap_disconnect(vif);
+	vif->held = false;
+	mutex_unlock(&vif->state_lock);
+	cancel_work_sync(&vif->link_work);
 	xldrv_netmap_sysfs_del(vif);
 	xldrv_netmap_port_put(vif->port);
 	dev_set_drvdata(&xdev->dev, NULL);
