@@ -6,7 +6,10 @@
 # Broadcast and multicast reach both: ARP (each client and the peer find
 # the others), a broadcast ping and an all-hosts (224.0.0.1) ping from the
 # peer answered by both clients, and an all-nodes (ff02::1) ping from
-# client answered by client2 and the peer.
+# client answered by client2 and the peer.  And a vif connects only once
+# its NIC has a link: client2's vif, attached again while dd's eth0 is
+# down, waits at InitWait with its rings up, and goes Connected by itself
+# when eth0 comes up.
 #
 #   client  ---netif---+
 #                      +-- dd: xldrv_netmap -- eth0 --[QEMU hub]-- peer
@@ -91,3 +94,33 @@ for c in client client2; do
 		awk '$1 != 0')
 	log "$c's vif drops: ${drops:-none}"
 done
+
+# Connected once the NIC has its link (docs/netmap.md).
+c2=$(domid client2)
+be=/local/domain/$(domid dd)/backend/vif/$c2/0
+fe=/local/domain/$c2/device/vif/0
+timeout 60 xl network-detach client2 0 || fail "xl network-detach client2 0 failed"
+wait_for 60 "client2's vif backend to be removed" eval '! xenstore-exists $be'
+dom_exec dd "ip link set eth0 down"
+timeout 60 xl network-attach client2 backend=dd bridge=eth0 "mac=$CLIENT2_MAC" \
+	"ip=$CLIENT2_IP" || fail "xl network-attach client2 failed"
+hotplug_ok dd vif client2 0
+wait_for 30 "client2's netfront to connect" \
+	eval '[ "$(xenstore-read $fe/state 2>/dev/null)" = 4 ]'
+sleep 2
+st=$(xenstore-read $be/state)
+[ "$st" = 2 ] || fail "client2's vif went to state $st with dd's eth0 down"
+st=$(dom_exec dd "cat /sys/bus/xen-backend/devices/vif-$c2-0/xldrv/state")
+case $st in
+*"waiting for the NIC's link"*) ;;
+*) fail "client2's vif, dd's eth0 down: sysfs state '$st'" ;;
+esac
+log "eth0 down: client2's vif held: $st"
+dom_exec dd "ip link set eth0 up"
+wait_for 30 "client2's vif to go Connected once eth0 has its link" \
+	eval '[ "$(xenstore-read $be/state 2>/dev/null)" = 4 ]'
+dom_exec client2 "client-net $CLIENT2_IP/$NETMASK" >/dev/null
+dom_exec -t 60 client2 "for i in \$(seq 30); do
+	ping -c 1 -W 1 $PEER_IP >/dev/null && exit 0; done; exit 1" ||
+	fail "client2 cannot reach the peer after eth0 came up"
+log "eth0 up: client2's vif Connected, client2 reaches the peer"

@@ -32,9 +32,16 @@ cat /tmp/ctl.out
 	fail "restart --wait returned before dd's first heartbeat"
 new=$(domid dd)
 wait_for 60 "agent of the new dd" agent_ready dd
-mods=$(dom_exec dd "grep -oE '^xldrv_(blk|net)map' /proc/modules | sort | tr '\n' ' '")
+# The first beat is the first mapper's: dd loads netmap as soon as its
+# NIC is there, blkmap once the disk is (domu/init).
+mods=
+for _ in $(seq 30); do
+	mods=$(dom_exec dd "grep -oE '^xldrv_(blk|net)map' /proc/modules | sort | tr '\n' ' '")
+	[ "$mods" != "xldrv_blkmap xldrv_netmap " ] || break
+	sleep 1
+done
 [ "$mods" = "xldrv_blkmap xldrv_netmap " ] ||
-	fail "the new dd runs mappers '$mods'"
+	fail "the new dd runs mappers '$mods' (30 s after restart --wait returned)"
 dd_devices dd nic disk >/dev/null
 
 xldrv-ctl status dd --json >/tmp/status.json
