@@ -107,14 +107,16 @@ timeout 60 xl network-attach client2 backend=dd bridge=eth0 "mac=$CLIENT2_MAC" \
 hotplug_ok dd vif client2 0
 wait_for 30 "client2's netfront to connect" \
 	eval '[ "$(xenstore-read $fe/state 2>/dev/null)" = 4 ]'
-sleep 2
-st=$(xenstore-read $be/state)
-[ "$st" = 2 ] || fail "client2's vif went to state $st with dd's eth0 down"
-st=$(dom_exec dd "cat /sys/bus/xen-backend/devices/vif-$c2-0/xldrv/state")
+# Connected on its side, held on ours: its rings are up.
+st=$(dom_exec -t 60 dd "for i in \$(seq 100); do
+	s=\$(cat /sys/bus/xen-backend/devices/vif-$c2-0/xldrv/state)
+	case \$s in *link*) break ;; esac; sleep 0.2; done; echo \$s")
 case $st in
 *"waiting for the NIC's link"*) ;;
 *) fail "client2's vif, dd's eth0 down: sysfs state '$st'" ;;
 esac
+be_st=$(xenstore-read $be/state)
+[ "$be_st" = 2 ] || fail "client2's vif is in state $be_st with dd's eth0 down"
 log "eth0 down: client2's vif held: $st"
 dom_exec dd "ip link set eth0 up"
 wait_for 30 "client2's vif to go Connected once eth0 has its link" \
