@@ -17,8 +17,9 @@
 #   blk  xldrv_blkmap starts registering as the vbd backend (which
 #        probes the device xldrvd has already written for the client);
 #   net  xldrv_netmap starts registering as the vif backend, or the NIC
-#        has its link, whichever comes later (link_ms: e1000 sees the emulated
-#        link some 2 s after it is brought up; no packet moves before).
+#        has its link, whichever comes later (link_ms: e1000 mostly sees
+#        the emulated link some 2 s after it is brought up; no packet
+#        moves before).
 # Both from the new dd's kernel log, put on dom0's clock by its
 # heartbeats: each carries dd's uptime in ms, and a xenstore watch in
 # dom0 stamps it on arrival.  The least (arrival - uptime) over 3 beats
@@ -27,7 +28,7 @@
 # trip through dd's lab agent is too slow for this: it took 1 s, and read
 # the uptime early in it (blkmap came out serving after the blk outage
 # had ended, by up to 356 ms, in the first run).  The dd loads netmap
-# before ahci is done (test/lab/domu/init), so the two mappers serve
+# before ahci is done (dd-devices --mappers), so the two mappers serve
 # seconds apart; xldrvd's "restarted in" (the first heartbeat, from
 # either mapper) is shown as ready_ms.
 # Prints, per KIND:
@@ -133,9 +134,10 @@ for ((r = 1; r <= runs; r++)); do
 	new=$(xldrvd_serving 300)
 	# The first line is the watch set up, with an old value: 3 beats more.
 	hb=/local/domain/$new/data/xldrv/heartbeat
+	# Stamped before anything forks: the stamp's lateness is the offset's.
 	timeout 20 xenstore-watch -n 4 "$hb" | while read -r _; do
-		t=$(wall_ms)
-		echo "$t $(xenstore-read "$hb" 2>/dev/null)"
+		t=${EPOCHREALTIME/./}
+		echo "$((t / 1000)) $(xenstore-read "$hb" 2>/dev/null)"
 	done >/tmp/beats.txt &
 	beats_pid=$!
 	for f in $fe $fe_net; do
