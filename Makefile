@@ -85,7 +85,7 @@ distclean: clean
 
 help:
 	@echo "make [all]    build modules and dom0 programs (runs ./configure)"
-	@echo "make check    install deps, build, unit tests, all lab scenarios"
+	@echo "make check    install deps, build, unit tests, the lab scenarios"
 	@echo "make demo     install deps, build, boot the lab and show it working"
 	@echo "make unit     userspace unit tests"
 	@echo "make fuzz     libFuzzer targets, FUZZ_SECONDS in all, split among them (default 300)"

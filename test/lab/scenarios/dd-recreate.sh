@@ -3,6 +3,13 @@
 # to pciback, and a new `xl create` of the same config gets both again,
 # with the drivers binding and the devices working as on the first boot.
 # lab-timeout: 420
+# lab-default: no
+# Not in `make check` (CI's 45 min): dd-devices makes its first round's
+# checks, and xldrvd-destroy and frontend-blk-survives its second's
+# (`xl destroy` of a running dd with both devices, the same config
+# created again, its NIC passing traffic and its disk holding what the
+# incarnation before wrote).  Run it by name after touching pciback or
+# the dd config.
 
 peer_setup
 mark=xldrv-mark-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')
