@@ -7,11 +7,18 @@
  * whichever domain that is.  Only after recovery_timeout_s without a
  * backend does the I/O fail.
  *
- * Data goes through pages of our own (bounce pages), never the block
- * layer's: a dead or hung backend domain may still map what we granted
- * it, so a granted page is only ever reused once the grant is over, and
- * otherwise handed to the grant table code to free when it is.  The same
- * goes for the pages holding an indirect request's segment list.
+ * Data: with a trusted backend (our `trusted` parameter and the
+ * toolstack's "trusted" node, as xen-blkfront reads them) the block
+ * layer's own pages are granted, as xen-blkfront does; with an untrusted
+ * one it goes through pages of our own (bounce pages), so that the
+ * backend sees nothing else of a page a sector shares with other data.
+ * A granted page is only ever given back or reused once its grant is
+ * over: a dead or hung backend domain may still map it.  A bounce page
+ * it still maps is handed to the grant table code to free when it is
+ * not, and the slot gets another.  A block layer page cannot be handed
+ * over: its grant stays with the request ("lingers"), which is neither
+ * completed nor replayed until the grant ends (ring.c).  The pages of an
+ * indirect request's segment list are ours, and treated as bounce pages.
  *
  * A disk's segments per request (blk->segs) are fixed when it is made,
  * from its first backend's feature-max-indirect-segments and our
@@ -41,6 +48,7 @@
 
 extern unsigned int xldrv_blkfront_recovery_timeout_s;
 extern unsigned int xldrv_blkfront_max_indirect_segments;
+extern bool xldrv_blkfront_trusted;
 
 enum xldrv_blkfront_conn {
 	XLDRV_BLKFRONT_DOWN,	/* no ring: I/O is held (or failed, after the timeout) */
@@ -55,9 +63,14 @@ enum xldrv_blkfront_conn {
 struct xldrv_blkfront_slot {
 	struct scatterlist *sg;
 	unsigned int nr_sg;
-	struct page **pages;		/* bounce pages, ours */
+	struct page **pages;		/* bounce pages, ours, as needed */
+	bool bounce;			/* its data went through them */
+	/*
+	 * Data grants not ended yet: to the current backend, or (block
+	 * layer pages) lingering from an earlier one that still maps them.
+	 */
 	grant_ref_t *grefs;
-	unsigned int nr_grants;		/* of pages, to the current backend */
+	unsigned int nr_grants;
 	/* An indirect request's segment list: ours too, granted read-only. */
 	struct page *ind_pages[XLDRV_BLKFRONT_MAX_IND_PAGES];
 	grant_ref_t ind_grefs[XLDRV_BLKFRONT_MAX_IND_PAGES];
@@ -107,6 +120,7 @@ struct xldrv_blkfront {
 	unsigned int segs;	/* per request, fixed with the disk */
 	bool flush;		/* feature-flush-cache */
 	bool readonly;
+	bool bounce;		/* backend untrusted: data via our own pages */
 
 	struct delayed_work recovery_work;	/* the recovery timeout */
 	struct delayed_work replay_work;
@@ -115,6 +129,7 @@ struct xldrv_blkfront {
 
 /* ring.c */
 int xldrv_blkfront_issue(struct xldrv_blkfront *blk, int slot);
+unsigned int xldrv_blkfront_end_grants(struct xldrv_blkfront *blk, int slot);
 void xldrv_blkfront_release_grants(struct xldrv_blkfront *blk, int slot);
 void xldrv_blkfront_replay_work(struct work_struct *work);
 irqreturn_t xldrv_blkfront_interrupt(int irq, void *data);

@@ -241,10 +241,12 @@ static void xldrv_blkfront_slots_free(struct xldrv_blkfront *blk)
 }
 
 /*
- * Each ring slot's bounce pages, grant references and scatterlist for
- * blk->segs segments, and its indirect pages if requests go indirect.
- * GFP_NOIO: this runs in the xenwatch thread, which the recovery of
- * every other xvd disk needs; reclaim must not wait on their held I/O.
+ * Each ring slot's grant references and scatterlist for blk->segs
+ * segments, its bounce pages if the first backend is untrusted (a later
+ * one that is gets them as requests need them), and its indirect pages
+ * if requests go indirect.  GFP_NOIO: this runs in the xenwatch thread,
+ * which the recovery of every other xvd disk needs; reclaim must not
+ * wait on their held I/O.
  */
 static int xldrv_blkfront_slots_alloc(struct xldrv_blkfront *blk)
 {
@@ -260,7 +262,7 @@ static int xldrv_blkfront_slots_alloc(struct xldrv_blkfront *blk)
 		if (!s->sg || !s->pages || !s->grefs)
 			goto err_free_slots;
 		/* Zeroed: what a segment leaves of its page is granted too. */
-		for (j = 0; j < blk->segs; j++) {
+		for (j = 0; blk->bounce && j < blk->segs; j++) {
 			s->pages[j] = alloc_page(GFP_NOIO | __GFP_ZERO);
 			if (!s->pages[j])
 				goto err_free_slots;
@@ -352,11 +354,12 @@ int xldrv_blkfront_disk_add(struct xldrv_blkfront *blk)
 	err = device_add_disk(&blk->xdev->dev, disk, NULL);
 	if (err)
 		goto err_put_disk;
-	pr_info("%s: %s, %llu sectors of %u bytes, %u segments per request%s%s\n",
+	pr_info("%s: %s, %llu sectors of %u bytes, %u segments per request%s%s%s\n",
 		blk->xdev->nodename, disk->disk_name,
 		(unsigned long long)blk->sectors, blk->sector_size, blk->segs,
 		xldrv_blkfront_nr_ind_pages(blk->segs) ? " (indirect)" : "",
-		blk->flush ? ", flush" : "");
+		blk->flush ? ", flush" : "",
+		blk->bounce ? ", untrusted backend: bounce pages" : "");
 	return 0;
 
 err_put_disk:

@@ -24,6 +24,12 @@ module_param_named(max_indirect_segments,
 MODULE_PARM_DESC(max_indirect_segments,
 		 "Segments (4 KiB) per request with a backend offering indirect descriptors (default 32, at most 256; 11 or less: none)");
 
+/* Read at each connect; as xen-blkfront's parameter of the same name. */
+bool xldrv_blkfront_trusted = true;
+module_param_named(trusted, xldrv_blkfront_trusted, bool, 0644);
+MODULE_PARM_DESC(trusted,
+		 "Grant the block layer's pages to backends not marked untrusted by the toolstack (default 1; 0: copy through pages of our own for all)");
+
 static int __init xldrv_blkfront_init(void)
 {
 	int err;

@@ -22,39 +22,66 @@ void xldrv_blkfront_notify(struct xldrv_blkfront *blk)
 }
 
 /*
- * End a grant: true if it is over and @page ours again.  A page the
- * backend still maps (a dead domain not yet torn down, or a backend that
- * answered before unmapping) is no longer ours: the grant table code
- * frees it once the mapping is gone, and its slot gets a fresh page when
- * it next needs one.
+ * End @s's grants, as far as the backend lets us: how many it still
+ * maps.  A bounce page (and an indirect page) still mapped is handed to
+ * the grant table code, which frees it once the mapping is gone; its
+ * slot gets a fresh page when it next needs one.  A block layer page
+ * cannot be handed over: its grant stays in s->grefs, to be ended later.
  */
-static bool xldrv_blkfront_end_grant(grant_ref_t ref, struct page **page)
+static unsigned int xldrv_blkfront_slot_end_grants(struct xldrv_blkfront_slot *s)
 {
-	if (gnttab_try_end_foreign_access(ref))
-		return true;
-	gnttab_end_foreign_access(ref, *page);
-	*page = NULL;
-	return false;
-}
+	unsigned int i, kept = 0, lost = 0;
 
-/* End every grant of @s (data and indirect pages): how many were given up. */
-static unsigned int xldrv_blkfront_end_grants(struct xldrv_blkfront_slot *s)
-{
-	unsigned int i, lost = 0;
-
-	for (i = 0; i < s->nr_grants; i++)
-		lost += !xldrv_blkfront_end_grant(s->grefs[i], &s->pages[i]);
-	for (i = 0; i < s->nr_ind_grants; i++)
-		lost += !xldrv_blkfront_end_grant(s->ind_grefs[i],
-						  &s->ind_pages[i]);
-	s->nr_grants = 0;
+	for (i = 0; i < s->nr_grants; i++) {
+		if (gnttab_try_end_foreign_access(s->grefs[i]))
+			continue;
+		lost++;
+		if (s->bounce) {
+			gnttab_end_foreign_access(s->grefs[i], s->pages[i]);
+			s->pages[i] = NULL;
+		} else {
+			s->grefs[kept++] = s->grefs[i];
+		}
+	}
+	s->nr_grants = kept;
+	for (i = 0; i < s->nr_ind_grants; i++) {
+		if (gnttab_try_end_foreign_access(s->ind_grefs[i]))
+			continue;
+		lost++;
+		gnttab_end_foreign_access(s->ind_grefs[i], s->ind_pages[i]);
+		s->ind_pages[i] = NULL;
+	}
 	s->nr_ind_grants = 0;
 	return lost;
 }
 
+/* See above; a non-zero s->nr_grants after it means grants linger. */
+unsigned int xldrv_blkfront_end_grants(struct xldrv_blkfront *blk, int slot)
+{
+	return xldrv_blkfront_slot_end_grants(&blk->slots[slot]);
+}
+
+/*
+ * For a request about to fail for good (no backend came back in time, or
+ * the device goes): end every grant now.  One still lingering on a block
+ * layer page is ended by the grant table code once the backend lets go,
+ * but the page goes back to its owner before that: the trust the
+ * toolstack gave that backend, as xen-blkfront extends it when it frees
+ * a ring.
+ */
 void xldrv_blkfront_release_grants(struct xldrv_blkfront *blk, int slot)
 {
-	xldrv_blkfront_end_grants(&blk->slots[slot]);
+	struct xldrv_blkfront_slot *s = &blk->slots[slot];
+	unsigned int i;
+
+	if (!xldrv_blkfront_slot_end_grants(s) || !s->nr_grants)
+		return;
+	pr_warn_ratelimited("%s: backend dom%u still maps %u pages of a failed request\n",
+			    blk->xdev->nodename, blk->follow.backend_id,
+			    s->nr_grants);
+	for (i = 0; i < s->nr_grants; i++)
+		gnttab_end_foreign_access(s->grefs[i], NULL);
+	s->nr_grants = 0;
 }
 
 /* @page, or a fresh one in its place if it was given up. */
@@ -67,11 +94,13 @@ static struct page *xldrv_blkfront_own_page(struct page **page)
 
 /*
  * Put @slot's request on the ring, granted afresh to the current backend:
- * its first time (queue_rq filled in the shadow copy) or a replay.  Write
- * data is copied in again each time: the pages of an earlier attempt may
- * have been given up (see above), the block layer's pages are stable
- * until we complete the request.  An indirect request's segment list is
- * written again too, as the grants in it are new.
+ * its first time (queue_rq filled in the shadow copy) or a replay.  Not
+ * while an earlier backend still maps its pages (-EAGAIN): what it might
+ * still write there must not land after what the new one reads in.
+ * Write data is copied into bounce pages again each time: those of an
+ * earlier attempt may have been given up, and the block layer's pages are
+ * stable until we complete the request.  An indirect request's segment
+ * list is written again too, as the grants in it are new.
  */
 int xldrv_blkfront_issue(struct xldrv_blkfront *blk, int slot)
 {
@@ -82,10 +111,17 @@ int xldrv_blkfront_issue(struct xldrv_blkfront *blk, int slot)
 	unsigned int i, nr_ind = 0;
 	struct blkif_request *req;
 	struct scatterlist *sg;
+	struct page *page;
 	int ref;
 
 	if (RING_FULL(&blk->ring))
 		return -EBUSY;
+	if (s->nr_grants) {
+		xldrv_blkfront_slot_end_grants(s);
+		if (s->nr_grants)
+			return -EAGAIN;
+	}
+	s->bounce = blk->bounce;
 	if (e->req.operation == BLKIF_OP_INDIRECT)
 		nr_ind = xldrv_blkfront_nr_ind_pages(s->nr_sg);
 	for (i = 0; i < nr_ind; i++) {
@@ -94,14 +130,18 @@ int xldrv_blkfront_issue(struct xldrv_blkfront *blk, int slot)
 		ind[i] = page_address(s->ind_pages[i]);
 	}
 	for_each_sg(s->sg, sg, s->nr_sg, i) {
-		if (!xldrv_blkfront_own_page(&s->pages[i]))
-			goto err_release;
-		if (write)
-			memcpy_from_page(page_address(s->pages[i]) + sg->offset,
-					 sg_page(sg), sg->offset, sg->length);
+		page = sg_page(sg);
+		if (s->bounce) {
+			page = xldrv_blkfront_own_page(&s->pages[i]);
+			if (!page)
+				goto err_release;
+			if (write)
+				memcpy_from_page(page_address(page) +
+						 sg->offset, sg_page(sg),
+						 sg->offset, sg->length);
+		}
 		ref = gnttab_grant_foreign_access(blk->follow.backend_id,
-						  xen_page_to_gfn(s->pages[i]),
-						  write);
+						  xen_page_to_gfn(page), write);
 		if (ref < 0)
 			goto err_release;
 		s->grefs[i] = ref;
@@ -139,7 +179,10 @@ static bool xldrv_blkfront_replay(struct xldrv_blkfront *blk)
 
 	while ((slot = xldrv_blkfront_shadow_replay_next(&blk->sh)) >= 0) {
 		if (xldrv_blkfront_issue(blk, slot)) {
-			/* Out of pages or grants: try again shortly. */
+			/*
+			 * Out of pages or grants, or the last backend still
+			 * maps this one's pages: try again shortly.
+			 */
 			schedule_delayed_work(&blk->replay_work, HZ / 10);
 			break;
 		}
@@ -207,12 +250,23 @@ static void xldrv_blkfront_response(struct xldrv_blkfront *blk,
 				    blk->sh.ent[slot].req.operation ==
 				    BLKIF_OP_INDIRECT ? " (indirect)" : "");
 	/* Grants end before the data is read: it cannot change after. */
-	if (xldrv_blkfront_end_grants(s)) {
-		pr_warn_ratelimited("%s: backend answered id %#llx but still maps its pages\n",
-				    blk->xdev->nodename, rsp->id);
+	if (xldrv_blkfront_slot_end_grants(s)) {
+		pr_warn_ratelimited("%s: backend answered id %#llx but still maps its pages%s\n",
+				    blk->xdev->nodename, rsp->id,
+				    s->nr_grants ? ": reconnecting" : "");
 		status = BLK_STS_IOERR;
+		/*
+		 * The block layer's pages cannot be given back while mapped:
+		 * the request stays, to go to the next ring once they are
+		 * not, and this backend, which broke the protocol, goes.
+		 */
+		if (s->nr_grants) {
+			blk->reset = true;
+			schedule_work(&blk->reset_work);
+			return;
+		}
 	}
-	if (read && status == BLK_STS_OK)
+	if (read && status == BLK_STS_OK && s->bounce)
 		for_each_sg(s->sg, sg, s->nr_sg, i)
 			memcpy_to_page(sg_page(sg), sg->offset,
 				       page_address(s->pages[i]) + sg->offset,
@@ -254,11 +308,14 @@ irqreturn_t xldrv_blkfront_interrupt(int irq, void *data)
 		}
 		if (rc != rp)
 			eoi = 0;
-		for (; rc != rp; rc++) {
+		/* Nothing more from a backend being reset (see response). */
+		for (; rc != rp && !blk->reset; rc++) {
 			RING_COPY_RESPONSE(&blk->ring, rc, &rsp);
 			xldrv_blkfront_response(blk, &rsp, &done);
 		}
 		blk->ring.rsp_cons = rc;
+		if (blk->reset)
+			goto out;
 		RING_FINAL_CHECK_FOR_RESPONSES(&blk->ring, more);
 	} while (more);
 	replay = blk->sh.nr_pending;

@@ -39,21 +39,31 @@
 
 #include "blkfront.h"
 
-/* Drop the ring: nothing on it is looked at again.  Repeatable. */
+/*
+ * Drop the ring: nothing on it is looked at again.  Repeatable.  Grants
+ * the backend still maps on block layer pages linger with their requests
+ * (see blkfront.h).
+ */
 static void xldrv_blkfront_ring_down(struct xldrv_blkfront *blk)
 {
-	unsigned int i;
+	unsigned int i, lingering = 0;
 
 	if (blk->conn == XLDRV_BLKFRONT_DOWN)
 		return;
 	spin_lock_irq(&blk->lock);
 	blk->conn = XLDRV_BLKFRONT_DOWN;
 	xldrv_blkfront_shadow_ring_lost(&blk->sh);
-	for (i = 0; i < blk->sh.size; i++)
-		xldrv_blkfront_release_grants(blk, i);
+	for (i = 0; i < blk->sh.size; i++) {
+		xldrv_blkfront_end_grants(blk, i);
+		lingering += blk->slots[i].nr_grants;
+	}
 	if (blk->disk)
 		blk_mq_stop_hw_queues(blk->disk->queue);
 	spin_unlock_irq(&blk->lock);
+	if (lingering)
+		pr_info_ratelimited("%s: backend dom%u still maps %u pages of requests in flight: they wait for it to let go\n",
+				    blk->xdev->nodename,
+				    blk->follow.backend_id, lingering);
 
 	/* Closes the event channel as well. */
 	unbind_from_irqhandler(blk->irq, blk);
@@ -182,7 +192,7 @@ static void xldrv_blkfront_connect(struct xldrv_blkfront *blk)
 	const char *be = blk->follow.backend;
 	unsigned long long sectors;
 	unsigned int sector_size, segs;
-	bool flush, readonly;
+	bool flush, readonly, bounce;
 	int err;
 
 	err = xenbus_scanf(XBT_NIL, be, "sectors", "%llu", &sectors);
@@ -216,9 +226,14 @@ static void xldrv_blkfront_connect(struct xldrv_blkfront *blk)
 		goto refuse;
 	}
 
+	/* The toolstack's word on this device's backend ("untrusted"). */
+	bounce = !READ_ONCE(xldrv_blkfront_trusted) ||
+		 !xenbus_read_unsigned(xdev->nodename, "trusted", 1);
+
 	spin_lock_irq(&blk->lock);
 	blk->conn = XLDRV_BLKFRONT_UP;
 	blk->failed = false;
+	blk->bounce = bounce;
 	spin_unlock_irq(&blk->lock);
 	cancel_delayed_work(&blk->recovery_work);
 	xenbus_switch_state(xdev, XenbusStateConnected);
@@ -247,9 +262,9 @@ static void xldrv_blkfront_connect(struct xldrv_blkfront *blk)
 		blk->readonly = readonly;
 		set_disk_ro(blk->disk, readonly);
 	}
-	pr_info("%s: reconnected to %s (dom%u), replaying %u requests\n",
+	pr_info("%s: reconnected to %s (dom%u%s), replaying %u requests\n",
 		xdev->nodename, be, blk->follow.backend_id,
-		blk->sh.nr_pending);
+		bounce ? ", untrusted: bounce pages" : "", blk->sh.nr_pending);
 	/* It starts the hardware queues once all held I/O is out again. */
 	schedule_delayed_work(&blk->replay_work, 0);
 	return;
