@@ -7,7 +7,8 @@
  * Every watch calls xldrv_blkfront_update(), always in the xenwatch
  * thread, which reads xenstore afresh and moves us towards what it finds:
  *
- *  ours:  Initialising --(backend InitWait: ring offered)--> Initialised
+ *  ours:  Initialising --(backend Initialising or InitWait:  Initialised
+ *                          ring offered)------------------------^
  *             ^   ^                                             |
  *             |   |                             (backend Connected:
  *             |   |                              disk made, or kept
@@ -19,6 +20,13 @@
  *             +---(backend Closed)--- Closed <--(backend Closing,|
  *                                               or Connected to a ring
  *                                               we dropped)------+
+ *
+ * The ring goes to a backend as soon as its directory is there, not at
+ * its InitWait: a one-page ring needs nothing from the backend, and one
+ * that finds us Initialised when it probes connects at once (blkback and
+ * blkmap both do), one xenstore round trip between two domains fewer on
+ * the way back from a driver domain restart (xldrvd writes the new
+ * backend's directory, Initialising, while the domain boots).
  *
  * "Gone" is the backend's state node missing (its directory removed,
  * its domain dead) or unreadable; "moved" is our backend node naming
@@ -333,17 +341,16 @@ static void xldrv_blkfront_update(struct xldrv_follow *f)
 	switch (be) {
 	case XenbusStateInitialising:
 	case XenbusStateInitialised:
-		/* A backend (re)starting: wait for its InitWait. */
-		if (blk->conn == XLDRV_BLKFRONT_UP)
-			xldrv_blkfront_lose(blk, "backend restarted");
-		if (blk->conn == XLDRV_BLKFRONT_DOWN)
-			xenbus_switch_state(xdev, XenbusStateInitialising);
-		break;
 	case XenbusStateInitWait:
+		/* A backend (re)starting: offer it a ring (see above). */
 		if (blk->conn == XLDRV_BLKFRONT_UP)
 			xldrv_blkfront_lose(blk, "backend restarted");
-		if (blk->refused)
+		if (blk->refused) {
+			if (be != XenbusStateInitWait)
+				xenbus_switch_state(xdev,
+						    XenbusStateInitialising);
 			break;
+		}
 		if (blk->conn == XLDRV_BLKFRONT_DOWN) {
 			int err = xldrv_blkfront_ring_up(blk);
 
