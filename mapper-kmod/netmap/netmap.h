@@ -12,10 +12,10 @@
  *	   [port: the NIC (e.g. eth0), its rx_handler]	xldrv_netmap_port
  *
  * A port is one physical interface, named by the vif's `bridge=` key.  It
- * takes the frames the NIC receives through an rx_handler: those for a
- * client's MAC go to that client only (the NIC's unicast filter is given
- * each client's MAC), broadcast and multicast to every client and to the
- * driver domain's own stack, everything else to that stack as before.
+ * takes the frames the NIC receives, promiscuously, through an
+ * rx_handler: those for a client's MAC go to that client only, broadcast
+ * and multicast to every client and to the driver domain's own stack,
+ * everything else to that stack as before.
  *
  * A client's frames are copied out of its granted pages into the mapper's
  * own skbs (grant copy), checked against the vif's identity (filter.c),
@@ -142,7 +142,6 @@ struct xldrv_netmap_vif {
 	struct xldrv_netmap_port *port;
 	struct list_head port_node;	/* port->vifs, while connected */
 	bool on_port;
-	bool uc_added;			/* MAC in the NIC's unicast filter */
 
 	/* Connected: fixed until disconnect. */
 	struct xldrv_netmap_fe_features fe;
@@ -178,7 +177,6 @@ struct xldrv_netmap_vif {
 /* port.c */
 int xldrv_netmap_port_get(const char *name, struct xldrv_netmap_port **out);
 void xldrv_netmap_port_put(struct xldrv_netmap_port *port);
-void xldrv_netmap_port_listen(struct xldrv_netmap_vif *vif);
 int xldrv_netmap_port_attach(struct xldrv_netmap_vif *vif);
 void xldrv_netmap_port_detach(struct xldrv_netmap_vif *vif);
 void xldrv_netmap_switch(struct xldrv_netmap_vif *from, struct sk_buff *skb);

@@ -119,7 +119,13 @@ out:
 }
 
 /*
- * Take the NIC for the mapper: its rx_handler, every multicast, and up.
+ * Take the NIC for the mapper: its rx_handler, promiscuous, and up, in
+ * that order.  Promiscuous, as a bridge's ports are: the rx_handler sorts
+ * frames by destination MAC itself, so the NIC's filter never changes for
+ * a client coming or going.  Some NICs stop receiving for a while after
+ * each filter change (QEMU's e1000: 1 s), which after a driver domain
+ * restart fell right on the clients' first frames.  Set before the NIC
+ * is brought up, the filter is programmed once, by its open.
  * It cannot be a bridge's or a bond's port at the same time.
  */
 static int xldrv_netmap_port_open(struct xldrv_netmap_port *port)
@@ -141,13 +147,13 @@ static int xldrv_netmap_port_open(struct xldrv_netmap_port *port)
 	err = netdev_rx_handler_register(nic, xldrv_netmap_handle_frame, port);
 	if (err)
 		goto out_unlock;
-	err = dev_set_allmulti(nic, 1);
+	err = dev_set_promiscuity(nic, 1);
 	if (err)
 		goto err_unregister;
 	if (!(nic->flags & IFF_UP)) {
 		err = dev_change_flags(nic, nic->flags | IFF_UP, NULL);
 		if (err)
-			goto err_allmulti;
+			goto err_promisc;
 		pr_info("%s: brought up for its clients\n", port->name);
 	}
 	dev_hold(nic);
@@ -155,8 +161,8 @@ static int xldrv_netmap_port_open(struct xldrv_netmap_port *port)
 	rtnl_unlock();
 	return 0;
 
-err_allmulti:
-	dev_set_allmulti(nic, -1);
+err_promisc:
+	dev_set_promiscuity(nic, -1);
 err_unregister:
 	netdev_rx_handler_unregister(nic);
 out_unlock:
@@ -172,7 +178,7 @@ static void xldrv_netmap_port_release_nic(struct xldrv_netmap_port *port)
 	if (!nic)
 		return;
 	netdev_rx_handler_unregister(nic);
-	dev_set_allmulti(nic, -1);
+	dev_set_promiscuity(nic, -1);
 	RCU_INIT_POINTER(port->nic, NULL);
 	synchronize_net();
 	dev_put(nic);
@@ -253,29 +259,7 @@ void xldrv_netmap_ports_each_nic(void (*fn)(struct net_device *nic,
 	mutex_unlock(&xldrv_netmap_lock);
 }
 
-/*
- * The vif's MAC joins the NIC's filter now, at probe, not at connect:
- * some NICs stop receiving for a while on a filter change (QEMU's e1000,
- * 1 s), and after a driver domain restart the probe comes during the
- * NIC's link negotiation, the connect often after it.  Best effort:
- * attach adds it if this did not.
- */
-void xldrv_netmap_port_listen(struct xldrv_netmap_vif *vif)
-{
-	struct net_device *nic;
-
-	mutex_lock(&xldrv_netmap_lock);
-	rtnl_lock();
-	nic = rtnl_dereference(vif->port->nic);
-	if (nic && !vif->uc_added &&
-	    !ether_addr_equal(nic->dev_addr, vif->pol.mac) &&
-	    !dev_uc_add(nic, vif->pol.mac))
-		vif->uc_added = true;
-	rtnl_unlock();
-	mutex_unlock(&xldrv_netmap_lock);
-}
-
-/* The vif starts getting frames; its MAC joins the NIC's filter. */
+/* The vif starts getting frames. */
 int xldrv_netmap_port_attach(struct xldrv_netmap_vif *vif)
 {
 	struct xldrv_netmap_port *port = vif->port;
@@ -298,12 +282,6 @@ int xldrv_netmap_port_attach(struct xldrv_netmap_vif *vif)
 		err = -EADDRINUSE;
 		goto out;
 	}
-	if (!vif->uc_added) {
-		err = dev_uc_add(nic, vif->pol.mac);
-		if (err)
-			goto out;
-		vif->uc_added = true;
-	}
 	list_add_tail_rcu(&vif->port_node, &port->vifs);
 	vif->on_port = true;
 out:
@@ -315,19 +293,12 @@ out:
 /* No frame reaches the vif once this returns. */
 void xldrv_netmap_port_detach(struct xldrv_netmap_vif *vif)
 {
-	struct xldrv_netmap_port *port = vif->port;
-	struct net_device *nic;
-
 	mutex_lock(&xldrv_netmap_lock);
 	rtnl_lock();
 	if (vif->on_port) {
 		list_del_rcu(&vif->port_node);
 		vif->on_port = false;
 	}
-	nic = rtnl_dereference(port->nic);
-	if (vif->uc_added && nic)
-		dev_uc_del(nic, vif->pol.mac);
-	vif->uc_added = false;
 	rtnl_unlock();
 	mutex_unlock(&xldrv_netmap_lock);
 	synchronize_net();

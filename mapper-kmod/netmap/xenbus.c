@@ -44,7 +44,7 @@
 
 static void xldrv_netmap_disconnect(struct xldrv_netmap_vif *vif)
 {
-	if (vif->on_port || vif->uc_added)
+	if (vif->on_port)
 		xldrv_netmap_port_detach(vif);
 	if (vif->thread) {
 		kthread_stop(vif->thread);
@@ -475,7 +475,6 @@ static int xldrv_netmap_probe(struct xenbus_device *xdev,
 	err = xldrv_netmap_sysfs_add(vif);
 	if (err)
 		goto err_put_port;
-	xldrv_netmap_port_listen(vif);
 	xldrv_netmap_set_state(vif, XenbusStateInitWait);
 	return 0;
 

@@ -104,6 +104,28 @@ last_seq() {
 	xldrv-ctl events --json | awk '/"event":/ { gsub(/[^0-9]/, "", $2); s = $2 } END { print s + 0 }'
 }
 
+# TRACE=1: the client's kernel log on dom0's clock too, as dd's (above):
+# the client writes its uptime in ms 5 times, a watch in dom0 stamps
+# them, the least difference is the offset.  /proc/uptime has 10 ms steps.
+cl_off=
+if [ "$trace" = 1 ]; then
+	ck=/local/domain/$cid/data/xldrv-lab/clock
+	xenstore-write "$ck" none
+	timeout 20 xenstore-watch -n 6 "$ck" | while read -r _; do
+		t=${EPOCHREALTIME/./}
+		echo "$((t / 1000)) $(xenstore-read "$ck" 2>/dev/null)"
+	done >/tmp/client-clock.txt &
+	ck_pid=$!
+	sleep 1
+	# No backslashes through the agent: "12.34 ..." becomes 12340.
+	dom_exec client 'for i in 1 2 3 4 5; do u=$(cut -d" " -f1 /proc/uptime)
+		xenstore-write data/xldrv-lab/clock ${u%.*}${u#*.}0; sleep 0.3; done' >/dev/null
+	wait $ck_pid 2>/dev/null || true
+	cl_off=$(awk 'NR > 1 && $2 ~ /^[0-9]+$/ { d = $1 - $2; if (!n++ || d < m) m = d }
+		END { if (n < 3) exit 1; print m }' /tmp/client-clock.txt) ||
+		fail "no client clock: $(tr '\n' ' ' </tmp/client-clock.txt)"
+fi
+
 probe="fio --name=probe --filename=/dev/xvda --rw=randwrite --bs=4k --size=16M"
 probe+=" --iodepth=1 --rate_iops=100 --direct=1 --ioengine=libaio"
 probe+=" --time_based --runtime=900 --output-format=json"
@@ -165,9 +187,13 @@ for ((r = 1; r <= runs; r++)); do
 	done
 	sb=${ms[0]} l=${ms[2]}
 	if [ "$trace" = 1 ]; then
-		dom_exec dd "dmesg | grep -E 'xldrv|e1000|eth0' | tail -n 12" |
+		dom_exec dd "dmesg | grep -E 'xldrv|e1000|eth0' | tail -n 14" |
 			awk -v off="$off" -v t0="$t0" '/^\[/ { t = $0; sub(/^\[ */, "", t)
 				printf "TRACE dd %d %s\n", t * 1000 + off - t0, $0 }'
+		dom_exec client "dmesg | grep -E 'xldrv_(blk|net)front' | tail -n 8" |
+			awk -v off="$cl_off" -v t0="$t0" '/^\[/ { t = $0; sub(/^\[ */, "", t)
+				if (t * 1000 + off - t0 > 0)
+					printf "TRACE client %d %s\n", t * 1000 + off - t0, $0 }'
 		# Replies: only the first 3 after the gap, which end it.
 		awk -v t0="$t0" '{ t = $1 * 1000 - t0 }
 			/ICMP echo reply/ { if (last && t - last > 500) k = 3; last = t
