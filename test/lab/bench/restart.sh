@@ -41,7 +41,8 @@
 # most 500 ms.  Settings: XLDRV_BENCH_RESTART_RUNS (10);
 # XLDRV_BENCH_RESTART_TRACE=1 also prints, per run, on dom0's clock (ms
 # from the pause), what the peer captured (ARP, and ICMP from the
-# client) and dd's kernel log lines of the mappers and the NIC.
+# client), dd's kernel log lines of the mappers and the NIC, and the
+# client's of its frontends (those late by tens of ms: see cl_off).
 # A hang, not a panic: `xl pause` takes effect when it returns, so both
 # times start at the same moment (a panic starts when dd's agent gets to
 # run the sysrq, a few hundred ms after dom0 asks).
@@ -106,7 +107,11 @@ last_seq() {
 
 # TRACE=1: the client's kernel log on dom0's clock too, as dd's (above):
 # the client writes its uptime in ms 5 times, a watch in dom0 stamps
-# them, the least difference is the offset.  /proc/uptime has 10 ms steps.
+# them, the least difference is the offset.  Unlike dd's heartbeats these
+# come from a shell, so the uptime is read before xenstore-write is even
+# exec'd: the offset, and the client's stamps, are late by that (at least
+# 70-84 ms in the sixth run, docs/benchmarks.md), and /proc/uptime has
+# 10 ms steps.
 cl_off=
 if [ "$trace" = 1 ]; then
 	ck=/local/domain/$cid/data/xldrv-lab/clock
