@@ -217,8 +217,10 @@ static int xldrv_blkmap_connect(struct xldrv_blkmap_dev *dev)
 		xenbus_dev_fatal(xdev, err, "starting the ring thread");
 		goto err_unbind;
 	}
-	pr_info("dom%u %s: connected: %u ring page%s, event channel %u\n",
-		dev->domid, xdev->nodename, nr, nr == 1 ? "" : "s", evtchn);
+	/* A frontend can reconnect at will: rate-limited. */
+	pr_info_ratelimited("dom%u %s: connected: %u ring page%s, event channel %u\n",
+			    dev->domid, xdev->nodename, nr, nr == 1 ? "" : "s",
+			    evtchn);
 	return 0;
 
 err_unbind:
