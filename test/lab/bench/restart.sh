@@ -105,6 +105,24 @@ last_seq() {
 	xldrv-ctl events --json | awk '/"event":/ { gsub(/[^0-9]/, "", $2); s = $2 } END { print s + 0 }'
 }
 
+# stamp_values PATH COUNT FILE, in the background: COUNT changes of
+# xenstore node PATH, each as "ARRIVAL_MS VALUE" (dom0's wall clock,
+# stamped before anything forks: the stamp's lateness is the offset's).
+# The watch's first line is its setup, with an old value.
+stamp_values() {
+	timeout 20 xenstore-watch -n "$(($2 + 1))" "$1" | while read -r _; do
+		t=${EPOCHREALTIME/./}
+		echo "$((t / 1000)) $(xenstore-read "$1" 2>/dev/null)"
+	done >"$3" &
+}
+
+# clock_offset FILE: from stamp_values' lines whose VALUE is a domain's
+# uptime in ms, the least (arrival - uptime), given 3 or more.
+clock_offset() {
+	awk 'NR > 1 && $2 ~ /^[0-9]+$/ { d = $1 - $2; if (!n++ || d < m) m = d }
+		END { if (n < 3) exit 1; print m }' "$1"
+}
+
 # TRACE=1: the client's kernel log on dom0's clock too, as dd's (above):
 # the client writes its uptime in ms 5 times, a watch in dom0 stamps
 # them, the least difference is the offset.  Unlike dd's heartbeats these
@@ -116,18 +134,14 @@ cl_off=
 if [ "$trace" = 1 ]; then
 	ck=/local/domain/$cid/data/xldrv-lab/clock
 	xenstore-write "$ck" none
-	timeout 20 xenstore-watch -n 6 "$ck" | while read -r _; do
-		t=${EPOCHREALTIME/./}
-		echo "$((t / 1000)) $(xenstore-read "$ck" 2>/dev/null)"
-	done >/tmp/client-clock.txt &
+	stamp_values "$ck" 5 /tmp/client-clock.txt
 	ck_pid=$!
 	sleep 1
 	# No backslashes through the agent: "12.34 ..." becomes 12340.
 	dom_exec client 'for i in 1 2 3 4 5; do u=$(cut -d" " -f1 /proc/uptime)
 		xenstore-write data/xldrv-lab/clock ${u%.*}${u#*.}0; sleep 0.3; done' >/dev/null
 	wait $ck_pid 2>/dev/null || true
-	cl_off=$(awk 'NR > 1 && $2 ~ /^[0-9]+$/ { d = $1 - $2; if (!n++ || d < m) m = d }
-		END { if (n < 3) exit 1; print m }' /tmp/client-clock.txt) ||
+	cl_off=$(clock_offset /tmp/client-clock.txt) ||
 		fail "no client clock: $(tr '\n' ' ' </tmp/client-clock.txt)"
 fi
 
@@ -159,13 +173,7 @@ for ((r = 1; r <= runs; r++)); do
 	wait_for 300 "dd to serve again" eval '[ -n "$(restarted_ms $seq)" ]'
 	s=$(($(restarted_ms "$seq") - t0))
 	new=$(xldrvd_serving 300)
-	# The first line is the watch set up, with an old value: 3 beats more.
-	hb=/local/domain/$new/data/xldrv/heartbeat
-	# Stamped before anything forks: the stamp's lateness is the offset's.
-	timeout 20 xenstore-watch -n 4 "$hb" | while read -r _; do
-		t=${EPOCHREALTIME/./}
-		echo "$((t / 1000)) $(xenstore-read "$hb" 2>/dev/null)"
-	done >/tmp/beats.txt &
+	stamp_values "/local/domain/$new/data/xldrv/heartbeat" 3 /tmp/beats.txt
 	beats_pid=$!
 	for f in $fe $fe_net; do
 		wait_for 60 "the client's ${f##*/device/} to connect to dd domid $new" \
@@ -176,8 +184,7 @@ for ((r = 1; r <= runs; r++)); do
 	kill $ping_pid $tcpdump_pid $trace_pid
 	wait $ping_pid $tcpdump_pid $trace_pid 2>/dev/null || true
 	wait_for 30 "3 heartbeats from dd" eval '! kill -0 $beats_pid 2>/dev/null'
-	off=$(awk 'NR > 1 && $2 ~ /^[0-9]+$/ { d = $1 - $2; if (!n++ || d < m) m = d }
-		END { if (n < 3) exit 1; print m }' /tmp/beats.txt) ||
+	off=$(clock_offset /tmp/beats.txt) ||
 		fail "run $r: fewer than 3 heartbeats seen from dd: $(tr '\n' ' ' </tmp/beats.txt)"
 	# The new dd's kernel log stamps, in its uptime (seconds).
 	st=$(dom_exec dd "for m in \"xldrv_blkmap: registering\" \"xldrv_netmap: registering\" \"eth0 NIC Link is Up\"; do

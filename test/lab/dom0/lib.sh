@@ -288,20 +288,26 @@ check_client_disk() {
 	log "$client: 8 MiB written to $dev and read back; $dd finds it on $dddev"
 }
 
-# check_client_fio_ext4 CLIENT DEV: fio writes 32 MiB of random 4 KiB
-# blocks to DEV with direct I/O and verifies them (crc32c); then an ext4
-# file system made on DEV keeps a file's checksum across a remount.
-check_client_fio_ext4() {
-	local client=$1 dev=$2 out
+# check_client_fio CLIENT DEV [SIZE]: fio writes SIZE (32M) of random
+# 4 KiB blocks to DEV with direct I/O and verifies them (crc32c).
+check_client_fio() {
+	local client=$1 dev=$2 size=${3:-32M} out
 	out=$(dom_exec -t 300 "$client" "fio --name=verify --filename=$dev \
-		--rw=randwrite --bs=4k --size=32M --direct=1 --ioengine=libaio \
+		--rw=randwrite --bs=4k --size=$size --direct=1 --ioengine=libaio \
 		--iodepth=16 --verify=crc32c --do_verify=1 --output-format=terse \
 		--terse-version=3 | cut -d';' -f1-6") ||
 		fail "$client: fio --verify=crc32c on $dev failed: $out"
 	# Terse output: version;fio;job;group;error;...
 	[ "$(echo "$out" | tail -n1 | cut -d';' -f5)" = 0 ] ||
 		fail "$client: fio reports an error: $out"
-	log "$client: fio randwrite + crc32c verify of 32 MiB on $dev passed"
+	log "$client: fio randwrite + crc32c verify of $size on $dev passed"
+}
+
+# check_client_fio_ext4 CLIENT DEV: check_client_fio, then an ext4 file
+# system made on DEV keeps a file's checksum across a remount.
+check_client_fio_ext4() {
+	local client=$1 dev=$2
+	check_client_fio "$client" "$dev"
 	dom_exec -t 120 "$client" "modprobe ext4 && mkfs.ext4 -q -F $dev &&
 		mount -t ext4 $dev /mnt &&
 		head -c 4194304 /dev/urandom >/mnt/f && sha256sum /mnt/f >/tmp/f.sha &&
