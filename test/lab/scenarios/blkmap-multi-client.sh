@@ -40,7 +40,7 @@ b=$(dom_exec dd "dd if=/dev/sda2 bs=1M count=8 iflag=direct status=none | sha256
 
 # Both clients at once.
 fio_cmd="fio --name=verify --filename=/dev/xvda --rw=randwrite --bs=4k \
-	--iodepth=16 --size=24M --direct=1 --ioengine=libaio --verify=crc32c \
+	--iodepth=16 --size=12M --direct=1 --ioengine=libaio --verify=crc32c \
 	--do_verify=1 --output-format=terse --terse-version=3"
 for c in client client2; do
 	dom_exec $c "($fio_cmd >/tmp/fio.out 2>&1; echo \$? >/tmp/fio.rc) &"

@@ -37,7 +37,7 @@ log "client: ext4 on xvda: 5 files checksummed across a remount, fsck clean"
 
 for job in "--rw=randwrite --bs=4k --iodepth=16" "--rw=write --bs=1M --iodepth=4"; do
 	out=$(dom_exec -t 300 client "fio --name=verify --filename=/dev/xvda \
-		$job --size=32M --direct=1 --ioengine=libaio --verify=crc32c \
+		$job --size=16M --direct=1 --ioengine=libaio --verify=crc32c \
 		--do_verify=1 --output-format=terse --terse-version=3 | cut -d';' -f1-6") ||
 		fail "client: fio $job --verify=crc32c failed: $out"
 	[ "$(echo "$out" | tail -n1 | cut -d';' -f5)" = 0 ] ||
