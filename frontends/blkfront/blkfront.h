@@ -99,6 +99,22 @@ struct xldrv_blkfront {
 	u16 handle;
 	unsigned int vdevice;
 
+	/*
+	 * What the backend we offered the ring to says of its disk, read
+	 * as soon as it has it (xldrv_blkmap: before its InitWait), so
+	 * that its Connected finds nothing left to read; and what the
+	 * toolstack says of that backend, read with the ring.
+	 */
+	struct xldrv_blkfront_params {
+		u64 sectors;
+		unsigned int sector_size;
+		unsigned int segs;	/* xldrv_blkfront_backend_segs() */
+		bool flush;
+		bool readonly;
+	} params;
+	bool have_params;
+	bool next_bounce;
+
 	enum xldrv_blkfront_conn conn;
 	bool failed;		/* recovery timed out: I/O fails at once */
 	bool reset;		/* the ring is broken: make the backend let go */

@@ -58,6 +58,8 @@ static void xldrv_blkfront_ring_down(struct xldrv_blkfront *blk)
 
 	if (blk->conn == XLDRV_BLKFRONT_DOWN)
 		return;
+	/* They were that backend's; the next one says its own. */
+	blk->have_params = false;
 	spin_lock_irq(&blk->lock);
 	blk->conn = XLDRV_BLKFRONT_DOWN;
 	xldrv_blkfront_shadow_ring_lost(&blk->sh);
@@ -155,6 +157,11 @@ static int xldrv_blkfront_ring_up(struct xldrv_blkfront *blk)
 	struct page *page;
 	int ref, err;
 
+	/* The toolstack's word on this device's backend ("untrusted"). */
+	blk->next_bounce = !READ_ONCE(xldrv_blkfront_trusted) ||
+			   !xenbus_read_unsigned(blk->xdev->nodename, "trusted",
+						 1);
+
 	page = alloc_page(GFP_NOIO | __GFP_ZERO);
 	if (!page)
 		return -ENOMEM;
@@ -193,102 +200,6 @@ err_free_page:
 	return err;
 }
 
-/* The backend is Connected to the ring we offered: use it. */
-static void xldrv_blkfront_connect(struct xldrv_blkfront *blk)
-{
-	struct xenbus_device *xdev = blk->xdev;
-	const char *be = blk->follow.backend;
-	unsigned long long sectors;
-	unsigned int sector_size, segs;
-	bool flush, readonly, bounce;
-	int err;
-
-	err = xenbus_scanf(XBT_NIL, be, "sectors", "%llu", &sectors);
-	if (err != 1) {
-		pr_warn_ratelimited("%s: backend %s has no sectors node\n",
-				    xdev->nodename, be);
-		return;
-	}
-	sector_size = xenbus_read_unsigned(be, "sector-size", 512);
-	flush = xenbus_read_unsigned(be, "feature-flush-cache", 0);
-	readonly = xenbus_read_unsigned(be, "info", 0) &
-		   VDISK_READONLY;
-	segs = xenbus_read_unsigned(be, "feature-max-indirect-segments", 0);
-	segs = xldrv_blkfront_backend_segs(segs);
-	if (sector_size < 512 || sector_size > PAGE_SIZE ||
-	    !is_power_of_2(sector_size) ||
-	    (blk->disk && sector_size != blk->sector_size)) {
-		pr_warn_ratelimited("%s: backend %s has sector-size %u (was %u): not connecting\n",
-				    xdev->nodename, be, sector_size, blk->sector_size);
-		xenbus_dev_error(xdev, -EINVAL,
-				 "backend %s has sector-size %u (was %u)",
-				 be, sector_size, blk->sector_size);
-		goto refuse;
-	}
-	if (blk->disk && segs < blk->segs) {
-		pr_warn_ratelimited("%s: backend %s takes %u segments per request, the disk needs %u: not connecting\n",
-				    xdev->nodename, be, segs, blk->segs);
-		xenbus_dev_error(xdev, -EINVAL,
-				 "backend %s takes %u segments per request, the disk needs %u",
-				 be, segs, blk->segs);
-		goto refuse;
-	}
-
-	/* The toolstack's word on this device's backend ("untrusted"). */
-	bounce = !READ_ONCE(xldrv_blkfront_trusted) ||
-		 !xenbus_read_unsigned(xdev->nodename, "trusted", 1);
-
-	spin_lock_irq(&blk->lock);
-	blk->conn = XLDRV_BLKFRONT_UP;
-	blk->failed = false;
-	blk->bounce = bounce;
-	spin_unlock_irq(&blk->lock);
-	cancel_delayed_work(&blk->recovery_work);
-	xenbus_switch_state(xdev, XenbusStateConnected);
-
-	if (!blk->disk) {
-		blk->sectors = sectors;
-		blk->sector_size = sector_size;
-		blk->segs = xldrv_blkfront_disk_segs(segs,
-						     xldrv_blkfront_max_indirect_segments);
-		blk->flush = flush;
-		blk->readonly = readonly;
-		err = xldrv_blkfront_disk_add(blk);
-		if (err)
-			xenbus_dev_fatal(xdev, err, "adding the disk");
-		return;
-	}
-	if (sectors != blk->sectors) {
-		blk->sectors = sectors;
-		set_capacity_and_notify(blk->disk, sectors);
-	}
-	if (flush != blk->flush) {
-		blk->flush = flush;
-		blk_queue_write_cache(blk->disk->queue, flush, false);
-	}
-	if (readonly != blk->readonly) {
-		blk->readonly = readonly;
-		set_disk_ro(blk->disk, readonly);
-	}
-	pr_info("%s: reconnected to %s (dom%u%s), replaying %u requests\n",
-		xdev->nodename, be, blk->follow.backend_id,
-		bounce ? ", untrusted: bounce pages" : "", blk->sh.nr_pending);
-	/* It starts the hardware queues once all held I/O is out again. */
-	schedule_delayed_work(&blk->replay_work, 0);
-	return;
-
-refuse:
-	/*
-	 * A queue's block size and segment limits cannot change under its
-	 * users, nor can held requests be split.  Not this backend again
-	 * (it would loop), only another one; held I/O waits for that, or
-	 * for the recovery timeout.
-	 */
-	blk->refused = true;
-	xldrv_blkfront_lose(blk, "unusable backend");
-	xenbus_switch_state(xdev, XenbusStateClosed);
-}
-
 /* Connected all along: a resize, if anything. */
 static void xldrv_blkfront_recheck(struct xldrv_blkfront *blk)
 {
@@ -303,6 +214,121 @@ static void xldrv_blkfront_recheck(struct xldrv_blkfront *blk)
 	set_capacity_and_notify(blk->disk, sectors);
 }
 
+/*
+ * The backend's word on its disk: false if it has not written it yet
+ * (xen-blkback writes it only as it connects).
+ */
+static bool xldrv_blkfront_read_params(struct xldrv_blkfront *blk,
+				       struct xldrv_blkfront_params *p)
+{
+	const char *be = blk->follow.backend;
+
+	if (xenbus_scanf(XBT_NIL, be, "sectors", "%llu", &p->sectors) != 1)
+		return false;
+	p->sector_size = xenbus_read_unsigned(be, "sector-size", 512);
+	p->flush = xenbus_read_unsigned(be, "feature-flush-cache", 0);
+	p->readonly = xenbus_read_unsigned(be, "info", 0) & VDISK_READONLY;
+	p->segs = xldrv_blkfront_backend_segs(xenbus_read_unsigned(be,
+					"feature-max-indirect-segments", 0));
+	return true;
+}
+
+/* The backend is Connected to the ring we offered: use it. */
+static void xldrv_blkfront_connect(struct xldrv_blkfront *blk)
+{
+	struct xenbus_device *xdev = blk->xdev;
+	const char *be = blk->follow.backend;
+	struct xldrv_blkfront_params *p = &blk->params;
+	bool early = blk->have_params;
+	unsigned int held;
+	int err;
+
+	if (!early && !xldrv_blkfront_read_params(blk, p)) {
+		pr_warn_ratelimited("%s: backend %s has no sectors node\n",
+				    xdev->nodename, be);
+		return;
+	}
+	if (p->sector_size < 512 || p->sector_size > PAGE_SIZE ||
+	    !is_power_of_2(p->sector_size) ||
+	    (blk->disk && p->sector_size != blk->sector_size)) {
+		pr_warn_ratelimited("%s: backend %s has sector-size %u (was %u): not connecting\n",
+				    xdev->nodename, be, p->sector_size,
+				    blk->sector_size);
+		xenbus_dev_error(xdev, -EINVAL,
+				 "backend %s has sector-size %u (was %u)",
+				 be, p->sector_size, blk->sector_size);
+		goto refuse;
+	}
+	if (blk->disk && p->segs < blk->segs) {
+		pr_warn_ratelimited("%s: backend %s takes %u segments per request, the disk needs %u: not connecting\n",
+				    xdev->nodename, be, p->segs, blk->segs);
+		xenbus_dev_error(xdev, -EINVAL,
+				 "backend %s takes %u segments per request, the disk needs %u",
+				 be, p->segs, blk->segs);
+		goto refuse;
+	}
+
+	spin_lock_irq(&blk->lock);
+	blk->conn = XLDRV_BLKFRONT_UP;
+	blk->failed = false;
+	blk->bounce = blk->next_bounce;
+	spin_unlock_irq(&blk->lock);
+	cancel_delayed_work(&blk->recovery_work);
+
+	if (!blk->disk) {
+		xenbus_switch_state(xdev, XenbusStateConnected);
+		blk->sectors = p->sectors;
+		blk->sector_size = p->sector_size;
+		blk->segs = xldrv_blkfront_disk_segs(p->segs,
+						     xldrv_blkfront_max_indirect_segments);
+		blk->flush = p->flush;
+		blk->readonly = p->readonly;
+		err = xldrv_blkfront_disk_add(blk);
+		if (err)
+			xenbus_dev_fatal(xdev, err, "adding the disk");
+		return;
+	}
+	if (p->sectors != blk->sectors) {
+		blk->sectors = p->sectors;
+		set_capacity_and_notify(blk->disk, p->sectors);
+	}
+	if (p->flush != blk->flush) {
+		blk->flush = p->flush;
+		blk_queue_write_cache(blk->disk->queue, p->flush, false);
+	}
+	if (p->readonly != blk->readonly) {
+		blk->readonly = p->readonly;
+		set_disk_ro(blk->disk, p->readonly);
+	}
+	/*
+	 * Held I/O goes out first: the backend serves the ring from its
+	 * Connected on, and our own Connected is news only to the
+	 * toolstack.  It starts the hardware queues once all held I/O is
+	 * out again.
+	 */
+	held = blk->sh.nr_pending;
+	schedule_delayed_work(&blk->replay_work, 0);
+	pr_info("%s: reconnected to %s (dom%u%s), replaying %u requests\n",
+		xdev->nodename, be, blk->follow.backend_id,
+		blk->bounce ? ", untrusted: bounce pages" : "", held);
+	xenbus_switch_state(xdev, XenbusStateConnected);
+	/* Resized between its InitWait and now? */
+	if (early)
+		xldrv_blkfront_recheck(blk);
+	return;
+
+refuse:
+	/*
+	 * A queue's block size and segment limits cannot change under its
+	 * users, nor can held requests be split.  Not this backend again
+	 * (it would loop), only another one; held I/O waits for that, or
+	 * for the recovery timeout.
+	 */
+	blk->refused = true;
+	xldrv_blkfront_lose(blk, "unusable backend");
+	xenbus_switch_state(xdev, XenbusStateClosed);
+}
+
 /* A detach by the toolstack: nobody comes back for this device. */
 static void xldrv_blkfront_detach(struct xldrv_blkfront *blk)
 {
@@ -315,7 +341,7 @@ static void xldrv_blkfront_detach(struct xldrv_blkfront *blk)
 }
 
 /* The one place our xenbus state changes: see the diagram above. */
-static void xldrv_blkfront_update(struct xldrv_follow *f)
+static void xldrv_blkfront_update(struct xldrv_follow *f, bool recheck)
 {
 	struct xldrv_blkfront *blk = container_of(f, struct xldrv_blkfront,
 						  follow);
@@ -326,7 +352,7 @@ static void xldrv_blkfront_update(struct xldrv_follow *f)
 	mutex_lock(&blk->mutex);
 	if (blk->removing)
 		goto out;
-	switch (xldrv_follow_refresh(f)) {
+	switch (recheck ? xldrv_follow_refresh(f) : XLDRV_FOLLOW_SAME) {
 	case XLDRV_FOLLOW_MOVED:
 		xldrv_blkfront_lose(blk, "backend moved");
 		fallthrough;
@@ -362,6 +388,13 @@ static void xldrv_blkfront_update(struct xldrv_follow *f)
 			}
 		}
 		xenbus_switch_state(xdev, XenbusStateInitialised);
+		/*
+		 * While the backend maps our ring: what it says of its disk,
+		 * if it says it yet, so that its Connected is all we wait for.
+		 */
+		if (be == XenbusStateInitWait && !blk->have_params)
+			blk->have_params = xldrv_blkfront_read_params(blk,
+								      &blk->params);
 		break;
 	case XenbusStateConnected:
 		if (blk->conn == XLDRV_BLKFRONT_RING)
@@ -399,14 +432,14 @@ out:
 	mutex_unlock(&blk->mutex);
 }
 
-/* The core's watch on the backend of probe time: one more trigger. */
+/* The core's watch on the backend of probe time (see follow.c). */
 static void xldrv_blkfront_otherend_changed(struct xenbus_device *xdev,
 					    enum xenbus_state state)
 {
 	struct xldrv_blkfront *blk = dev_get_drvdata(&xdev->dev);
 
-	if (blk)
-		xldrv_blkfront_update(&blk->follow);
+	if (blk && xldrv_follow_core_event(&blk->follow))
+		xldrv_blkfront_update(&blk->follow, true);
 }
 
 /*

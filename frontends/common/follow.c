@@ -18,7 +18,11 @@ static void xldrv_follow_state_changed(struct xenbus_watch *watch,
 	struct xldrv_follow *f = container_of(watch, struct xldrv_follow,
 					      state_watch);
 
-	f->changed(f);
+	/*
+	 * Always the backend we follow: a move unregisters this watch,
+	 * which drops its queued events, and the node watch reports it.
+	 */
+	f->changed(f, false);
 }
 
 static void xldrv_follow_node_changed(struct xenbus_watch *watch,
@@ -27,12 +31,12 @@ static void xldrv_follow_node_changed(struct xenbus_watch *watch,
 	struct xldrv_follow *f = container_of(watch, struct xldrv_follow,
 					      node_watch);
 
-	f->changed(f);
+	f->changed(f, true);
 }
 
 /* Watch our backend node: that fires once at once, and starts it all. */
 int xldrv_follow_start(struct xldrv_follow *f, struct xenbus_device *xdev,
-		       void (*changed)(struct xldrv_follow *f))
+		       void (*changed)(struct xldrv_follow *f, bool recheck))
 {
 	f->xdev = xdev;
 	f->changed = changed;
@@ -107,14 +111,34 @@ enum xldrv_follow_change xldrv_follow_refresh(struct xldrv_follow *f)
 	return had ? XLDRV_FOLLOW_MOVED : XLDRV_FOLLOW_NEW;
 }
 
-/* The current backend's state (Unknown: none, or gone) and online node. */
+/*
+ * The current backend's state (Unknown: none, or gone) and online node.
+ * Online only tells a detach from a restart when the backend closes, so
+ * it is read only then: one xenstore round trip fewer on every other
+ * change, the Connected of a backend we wait for among them.
+ */
 enum xenbus_state xldrv_follow_state(struct xldrv_follow *f, bool *online)
 {
+	enum xenbus_state state;
+
 	*online = true;
 	if (!f->backend)
 		return XenbusStateUnknown;
-	*online = xenbus_read_unsigned(f->backend, "online", 1);
-	return xenbus_read_driver_state(f->backend);
+	state = xenbus_read_driver_state(f->backend);
+	if (state == XenbusStateClosing || state == XenbusStateClosed)
+		*online = xenbus_read_unsigned(f->backend, "online", 1);
+	return state;
+}
+
+/*
+ * The xenbus core's own watch on the backend of probe time: when that is
+ * the backend we follow, our state watch has seen the same write, and a
+ * second update() would only delay the next one.  Otherwise it is one
+ * more reason to look (and refresh).
+ */
+bool xldrv_follow_core_event(struct xldrv_follow *f)
+{
+	return !f->backend || strcmp(f->backend, f->xdev->otherend);
 }
 
 /*

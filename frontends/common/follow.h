@@ -9,8 +9,11 @@
  * backend's state instead, and leaves the core's fields alone.
  *
  * Every watch calls the frontend's changed() callback, always in the
- * xenwatch thread; it calls xldrv_follow_refresh() first, then reads the
- * backend's state afresh and acts on it.
+ * xenwatch thread; it calls xldrv_follow_refresh() first when told to
+ * recheck (the backend node may have changed), then reads the backend's
+ * state afresh and acts on it.  Each xenstore read is a round trip
+ * between domains (some 10 ms under the lab's emulation) on the way
+ * back from a driver domain restart: none is made twice.
  */
 #ifndef XLDRV_FOLLOW_H
 #define XLDRV_FOLLOW_H
@@ -24,7 +27,7 @@ struct xldrv_follow {
 	domid_t backend_id;
 	struct xenbus_watch node_watch;		/* our backend node */
 	struct xenbus_watch state_watch;	/* <backend>/state */
-	void (*changed)(struct xldrv_follow *f);
+	void (*changed)(struct xldrv_follow *f, bool recheck);
 };
 
 enum xldrv_follow_change {
@@ -34,10 +37,11 @@ enum xldrv_follow_change {
 };
 
 int xldrv_follow_start(struct xldrv_follow *f, struct xenbus_device *xdev,
-		       void (*changed)(struct xldrv_follow *f));
+		       void (*changed)(struct xldrv_follow *f, bool recheck));
 void xldrv_follow_stop(struct xldrv_follow *f);
 enum xldrv_follow_change xldrv_follow_refresh(struct xldrv_follow *f);
 enum xenbus_state xldrv_follow_state(struct xldrv_follow *f, bool *online);
+bool xldrv_follow_core_event(struct xldrv_follow *f);
 int xldrv_follow_bind(struct xldrv_follow *f, irq_handler_t handler,
 		      const char *name, void *dev_id, evtchn_port_t *port);
 

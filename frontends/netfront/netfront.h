@@ -99,6 +99,15 @@ struct xldrv_netfront {
 
 	/* What the current backend takes from us (xenbus.c). */
 	bool be_sg, be_gso_tcpv4, be_gso_tcpv6, be_ipv6_csum;
+	/*
+	 * The backend's features as read at its InitWait (xldrv_netmap
+	 * writes them before), so that its Connected finds nothing left
+	 * to read; taken over at connect, under RTNL.
+	 */
+	struct xldrv_netfront_be_features {
+		bool sg, gso_tcpv4, gso_tcpv6, ipv6_csum;
+	} early;
+	bool have_early;
 
 	evtchn_port_t evtchn;
 	int irq;

@@ -7,7 +7,8 @@
  * Every watch calls xldrv_netfront_update(), in the xenwatch thread,
  * which reads xenstore afresh and moves towards what it finds:
  *
- *  ours:  Initialising --(backend InitWait: rings offered)--> Connected
+ *  ours:  Initialising --(backend Initialising, Initialised  --> Connected
+ *                          or InitWait: rings offered)
  *             ^   ^                                  (backend Connected:
  *             |   |                                   carrier on)
  *             |   +---(backend gone, moved or Closed: rings       |
@@ -20,7 +21,13 @@
  * netif backends connect when the frontend says Connected, not
  * Initialised (xen-netback and xldrv_netmap ignore Initialised), so we
  * say Connected as soon as the rings are published, as xen-netfront
- * does; the carrier waits for the backend's Connected.  Backend Closing
+ * does; the carrier waits for the backend's Connected.  As xldrv_blkfront
+ * does, the rings go to a backend as soon as its directory is there, not
+ * at its InitWait: they need nothing from it, and a backend that finds
+ * us Connected when it probes connects at once (netback and netmap both
+ * do), the InitWait round trip and our whole offer off the way back
+ * from a driver domain restart (xldrvd writes the new backend's
+ * directory, Initialising, while the domain boots).  Backend Closing
  * or Closed with online=0 is a detach: we close for good, and the
  * interface stays, without carrier, until the device is removed.
  */
@@ -45,6 +52,8 @@ static void xldrv_netfront_ring_down(struct xldrv_netfront *nf)
 {
 	if (nf->conn == XLDRV_NETFRONT_DOWN)
 		return;
+	/* That backend's; the next one says its own. */
+	nf->have_early = false;
 	spin_lock_bh(&nf->tx_lock);
 	spin_lock(&nf->rx_lock);
 	nf->conn = XLDRV_NETFRONT_DOWN;
@@ -209,6 +218,19 @@ err_end_tx_ring:
 	return err;
 }
 
+/* What the backend offers; all absent (none offered) before its probe. */
+static void xldrv_netfront_read_features(struct xldrv_netfront *nf,
+					 struct xldrv_netfront_be_features *f)
+{
+	const char *be = nf->follow.backend;
+
+	f->sg = xenbus_read_unsigned(be, "feature-sg", 0);
+	f->gso_tcpv4 = xenbus_read_unsigned(be, "feature-gso-tcpv4", 0);
+	f->gso_tcpv6 = xenbus_read_unsigned(be, "feature-gso-tcpv6", 0);
+	f->ipv6_csum = xenbus_read_unsigned(be, "feature-ipv6-csum-offload",
+					    0);
+}
+
 /*
  * The backend is Connected to the rings we offered: carrier on, and the
  * rings open once the stack has taken the carrier up (open_work).
@@ -220,16 +242,19 @@ err_end_tx_ring:
 static void xldrv_netfront_connect(struct xldrv_netfront *nf)
 {
 	struct net_device *ndev = nf->ndev;
-	const char *be = nf->follow.backend;
+	struct xldrv_netfront_be_features be;
 
 	if (nf->opening)
 		return;
+	if (nf->have_early)
+		be = nf->early;
+	else
+		xldrv_netfront_read_features(nf, &be);
 	rtnl_lock();
-	nf->be_sg = xenbus_read_unsigned(be, "feature-sg", 0);
-	nf->be_gso_tcpv4 = xenbus_read_unsigned(be, "feature-gso-tcpv4", 0);
-	nf->be_gso_tcpv6 = xenbus_read_unsigned(be, "feature-gso-tcpv6", 0);
-	nf->be_ipv6_csum = xenbus_read_unsigned(be,
-						"feature-ipv6-csum-offload", 0);
+	nf->be_sg = be.sg;
+	nf->be_gso_tcpv4 = be.gso_tcpv4;
+	nf->be_gso_tcpv6 = be.gso_tcpv6;
+	nf->be_ipv6_csum = be.ipv6_csum;
 	netdev_update_features(ndev);
 	rtnl_unlock();
 
@@ -293,7 +318,7 @@ static void xldrv_netfront_detach(struct xldrv_netfront *nf)
 }
 
 /* The one place our xenbus state changes: see the diagram above. */
-static void xldrv_netfront_update(struct xldrv_follow *f)
+static void xldrv_netfront_update(struct xldrv_follow *f, bool recheck)
 {
 	struct xldrv_netfront *nf = container_of(f, struct xldrv_netfront,
 						 follow);
@@ -305,20 +330,15 @@ static void xldrv_netfront_update(struct xldrv_follow *f)
 	mutex_lock(&nf->mutex);
 	if (nf->removing)
 		goto out;
-	if (xldrv_follow_refresh(f) == XLDRV_FOLLOW_MOVED)
+	if (recheck && xldrv_follow_refresh(f) == XLDRV_FOLLOW_MOVED)
 		xldrv_netfront_lose(nf, "backend moved");
 	be = xldrv_follow_state(f, &online);
 
 	switch (be) {
 	case XenbusStateInitialising:
 	case XenbusStateInitialised:
-		/* A backend (re)starting: wait for its InitWait. */
-		if (nf->conn == XLDRV_NETFRONT_UP || nf->opening)
-			xldrv_netfront_lose(nf, "backend restarted");
-		if (nf->conn == XLDRV_NETFRONT_DOWN)
-			xenbus_switch_state(xdev, XenbusStateInitialising);
-		break;
 	case XenbusStateInitWait:
+		/* A backend (re)starting: offer it rings (see above). */
 		if (nf->conn == XLDRV_NETFRONT_UP || nf->opening)
 			xldrv_netfront_lose(nf, "backend restarted");
 		if (nf->conn == XLDRV_NETFRONT_DOWN) {
@@ -337,6 +357,12 @@ static void xldrv_netfront_update(struct xldrv_follow *f)
 			}
 		}
 		xenbus_switch_state(xdev, XenbusStateConnected);
+		/* While the backend maps our rings (see the struct). */
+		if (be == XenbusStateInitWait && nf->conn == XLDRV_NETFRONT_RING &&
+		    !nf->have_early) {
+			xldrv_netfront_read_features(nf, &nf->early);
+			nf->have_early = true;
+		}
 		break;
 	case XenbusStateConnected:
 		if (nf->conn == XLDRV_NETFRONT_RING)
@@ -372,14 +398,14 @@ out:
 	mutex_unlock(&nf->mutex);
 }
 
-/* The core's watch on the backend of probe time: one more trigger. */
+/* The core's watch on the backend of probe time (see follow.c). */
 static void xldrv_netfront_otherend_changed(struct xenbus_device *xdev,
 					    enum xenbus_state state)
 {
 	struct xldrv_netfront *nf = dev_get_drvdata(&xdev->dev);
 
-	if (nf)
-		xldrv_netfront_update(&nf->follow);
+	if (nf && xldrv_follow_core_event(&nf->follow))
+		xldrv_netfront_update(&nf->follow, true);
 }
 
 /* NAPI saw the protocol broken: drop the rings, make the backend close. */

@@ -10,7 +10,8 @@
  *                      ^                                  |
  *                      +----------------------------------+
  *
- * InitWait: device open, features published, waiting for the ring.
+ * InitWait: device open, features published, waiting for the ring (not
+ * for long if the frontend offered it already: see probe).
  * Connected: ring mapped, thread running.  Closing/Closed: ring gone.
  * Closed with online=0 (a detach): our directory is removed, as `xl devd`
  * would, and the xenbus core unregisters the device.  The frontend's
@@ -46,57 +47,57 @@ static void xldrv_blkmap_disconnect(struct xldrv_blkmap_dev *dev)
 	mutex_unlock(&dev->ring_lock);
 }
 
+/*
+ * What a frontend reads of the disk, written once at probe, before our
+ * InitWait: a restart-aware frontend reads it while we map its ring, and
+ * our Connected is then all it waits for.  Nothing in it changes while
+ * the device is open.  No transaction: a frontend reads these only after
+ * the state write that follows them, and each write is one round trip
+ * through xenstored fewer than a transaction's start and end around them.
+ */
 static int xldrv_blkmap_publish(struct xldrv_blkmap_dev *dev)
 {
-	struct xenbus_device *xdev = dev->xdev;
-	struct xenbus_transaction xbt;
+	const char *node = dev->xdev->nodename;
 	int err;
 
-again:
-	err = xenbus_transaction_start(&xbt);
-	if (err)
-		return err;
-	err = xenbus_printf(xbt, xdev->nodename, "sectors", "%llu",
-			    (unsigned long long)dev->lim.sectors);
+	err = xenbus_printf(XBT_NIL, node, "max-ring-page-order", "%u",
+			    xldrv_blkmap_max_ring_order);
 	if (!err)
-		err = xenbus_printf(xbt, xdev->nodename, "info", "%u",
+		err = xenbus_printf(XBT_NIL, node, "sectors", "%llu",
+				    (unsigned long long)dev->lim.sectors);
+	if (!err)
+		err = xenbus_printf(XBT_NIL, node, "info", "%u",
 				    dev->lim.readonly ? VDISK_READONLY : 0);
 	if (!err)
-		err = xenbus_printf(xbt, xdev->nodename, "sector-size", "%u",
+		err = xenbus_printf(XBT_NIL, node, "sector-size", "%u",
 				    dev->lim.lbs_sectors << 9);
 	if (!err)
-		err = xenbus_printf(xbt, xdev->nodename,
-				    "physical-sector-size", "%u",
+		err = xenbus_printf(XBT_NIL, node, "physical-sector-size", "%u",
 				    bdev_physical_block_size(dev->bdev));
 	if (!err)
-		err = xenbus_printf(xbt, xdev->nodename, "feature-flush-cache",
-				    "%d", dev->lim.flush);
+		err = xenbus_printf(XBT_NIL, node, "feature-flush-cache", "%d",
+				    dev->lim.flush);
 	if (!err)
-		err = xenbus_printf(xbt, xdev->nodename, "feature-barrier",
-				    "%d", dev->lim.barrier);
+		err = xenbus_printf(XBT_NIL, node, "feature-barrier", "%d",
+				    dev->lim.barrier);
 	if (!err)
-		err = xenbus_printf(xbt, xdev->nodename,
+		err = xenbus_printf(XBT_NIL, node,
 				    "feature-max-indirect-segments", "%u",
 				    XLDRV_BLKMAP_MAX_INDIRECT_SEGS);
 	if (!err)
-		err = xenbus_printf(xbt, xdev->nodename, "feature-discard",
-				    "%d", dev->lim.discard);
+		err = xenbus_printf(XBT_NIL, node, "feature-discard", "%d",
+				    dev->lim.discard);
 	if (!err && dev->lim.discard)
-		err = xenbus_printf(xbt, xdev->nodename, "discard-granularity",
-				    "%u", dev->discard_granularity);
+		err = xenbus_printf(XBT_NIL, node, "discard-granularity", "%u",
+				    dev->discard_granularity);
 	if (!err && dev->lim.discard)
-		err = xenbus_printf(xbt, xdev->nodename, "discard-alignment",
-				    "%u", dev->discard_alignment);
+		err = xenbus_printf(XBT_NIL, node, "discard-alignment", "%u",
+				    dev->discard_alignment);
 	if (!err && dev->lim.discard)
-		err = xenbus_printf(xbt, xdev->nodename, "discard-secure",
-				    "%d", dev->lim.secure_discard);
-	if (err) {
-		xenbus_transaction_end(xbt, 1);
-		return err;
-	}
-	err = xenbus_transaction_end(xbt, 0);
-	if (err == -EAGAIN)
-		goto again;
+		err = xenbus_printf(XBT_NIL, node, "discard-secure", "%d",
+				    dev->lim.secure_discard);
+	if (err)
+		xenbus_dev_fatal(dev->xdev, err, "publishing the disk's features");
 	return err;
 }
 
@@ -249,8 +250,7 @@ static void xldrv_blkmap_set_state(struct xldrv_blkmap_dev *dev,
 			next = target == XenbusStateConnected ?
 				XenbusStateConnected : XenbusStateClosing;
 			if (next == XenbusStateConnected &&
-			    (xldrv_blkmap_publish(dev) ||
-			     xldrv_blkmap_connect(dev)))
+			    xldrv_blkmap_connect(dev))
 				return;
 			break;
 		case XenbusStateConnected:
@@ -402,6 +402,7 @@ static int xldrv_blkmap_probe(struct xenbus_device *xdev,
 			      const struct xenbus_device_id *id)
 {
 	struct xldrv_blkmap_dev *dev;
+	enum xenbus_state fe;
 	int err;
 
 	dev = kvzalloc(sizeof(*dev), GFP_KERNEL);
@@ -418,17 +419,23 @@ static int xldrv_blkmap_probe(struct xenbus_device *xdev,
 	err = xldrv_blkmap_open(dev);
 	if (err)
 		goto err_free_dev;
-	/* Read by the frontend before it makes its ring. */
-	err = xenbus_printf(XBT_NIL, xdev->nodename, "max-ring-page-order",
-			    "%u", xldrv_blkmap_max_ring_order);
-	if (err) {
-		xenbus_dev_fatal(xdev, err, "writing max-ring-page-order");
+	err = xldrv_blkmap_publish(dev);
+	if (err)
 		goto err_close;
-	}
 	err = xldrv_blkmap_sysfs_add(dev);
 	if (err)
 		goto err_close;
 	xldrv_blkmap_set_state(dev, XenbusStateInitWait);
+	/*
+	 * A restart-aware frontend offers its ring before we are here
+	 * (xldrvd wrote our directory while this domain booted): connect
+	 * now, not after the core's watch on it has been set up and has
+	 * fired, the same read and a few round trips later.  What it
+	 * fires then finds us Connected.
+	 */
+	fe = xenbus_read_driver_state(xdev->otherend);
+	if (fe == XenbusStateInitialised || fe == XenbusStateConnected)
+		xldrv_blkmap_set_state(dev, XenbusStateConnected);
 	return 0;
 
 err_close:

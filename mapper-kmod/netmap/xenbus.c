@@ -410,37 +410,30 @@ static int xldrv_netmap_read_config(struct xldrv_netmap_vif *vif)
 	return err;
 }
 
+/*
+ * Before our InitWait.  No transaction: a frontend reads these only
+ * after the state write that follows them, and each node is one round
+ * trip through xenstored on the way back from a driver domain restart,
+ * a transaction's start and end two more.
+ */
 static int xldrv_netmap_publish(struct xldrv_netmap_vif *vif)
 {
 	static const char *const on[] = {
 		"feature-sg", "feature-gso-tcpv4", "feature-gso-tcpv6",
 		"feature-ipv6-csum-offload", "feature-rx-copy",
 	};
-	struct xenbus_device *xdev = vif->xdev;
-	struct xenbus_transaction xbt;
+	const char *node = vif->xdev->nodename;
 	unsigned int i;
-	int err;
+	int err = 0;
 
-again:
-	err = xenbus_transaction_start(&xbt);
-	if (err)
-		return err;
 	for (i = 0; !err && i < ARRAY_SIZE(on); i++)
-		err = xenbus_printf(xbt, xdev->nodename, on[i], "%d", 1);
+		err = xenbus_printf(XBT_NIL, node, on[i], "%d", 1);
 	if (!err)
-		err = xenbus_printf(xbt, xdev->nodename, "feature-rx-flip",
-				    "%d", 0);
+		err = xenbus_printf(XBT_NIL, node, "feature-rx-flip", "%d", 0);
 	/* What vif-bridge writes once the vif is plugged in. */
 	if (!err)
-		err = xenbus_printf(xbt, xdev->nodename, "hotplug-status",
+		err = xenbus_printf(XBT_NIL, node, "hotplug-status",
 				    "connected");
-	if (err) {
-		xenbus_transaction_end(xbt, 1);
-		return err;
-	}
-	err = xenbus_transaction_end(xbt, 0);
-	if (err == -EAGAIN)
-		goto again;
 	return err;
 }
 
@@ -475,7 +468,18 @@ static int xldrv_netmap_probe(struct xenbus_device *xdev,
 	err = xldrv_netmap_sysfs_add(vif);
 	if (err)
 		goto err_put_port;
+	mutex_lock(&vif->state_lock);
 	xldrv_netmap_set_state(vif, XenbusStateInitWait);
+	/*
+	 * A restart-aware frontend offers its rings before we are here
+	 * (xldrvd wrote our directory while this domain booted): connect
+	 * now, not once the core's watch on it is set up and has fired,
+	 * the same read and a few round trips later.  What that fires then
+	 * finds us Connected (or held for the link).
+	 */
+	if (xenbus_read_driver_state(xdev->otherend) == XenbusStateConnected)
+		xldrv_netmap_set_state(vif, XenbusStateConnected);
+	mutex_unlock(&vif->state_lock);
 	return 0;
 
 err_put_port:
