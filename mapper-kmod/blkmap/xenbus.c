@@ -52,8 +52,9 @@ static void xldrv_blkmap_disconnect(struct xldrv_blkmap_dev *dev)
  * InitWait: a restart-aware frontend reads it while we map its ring, and
  * our Connected is then all it waits for.  Nothing in it changes while
  * the device is open.  No transaction: a frontend reads these only after
- * the state write that follows them, and each write is one round trip
- * through xenstored fewer than a transaction's start and end around them.
+ * the state write that follows them, and a transaction's start and end
+ * would be two more round trips through xenstored on the way back from
+ * a driver domain restart.
  */
 static int xldrv_blkmap_publish(struct xldrv_blkmap_dev *dev)
 {
