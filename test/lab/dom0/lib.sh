@@ -473,12 +473,13 @@ xldrvd_serving() {
 	domid dd
 }
 
-# xldrvd_restarted_for REASON: status counts one restart, for REASON.
+# xldrvd_restarted_for REASON [COUNT]: status counts COUNT (1) restarts,
+# the last for REASON.
 xldrvd_restarted_for() {
 	[ "$(xldrvd_field reason)" = "$1" ] ||
 		fail "status gives reason $(xldrvd_field reason), not $1"
-	[ "$(xldrvd_field restarts)" = 1 ] ||
-		fail "xldrvd counts $(xldrvd_field restarts) restarts, not 1"
+	[ "$(xldrvd_field restarts)" = "${2:-1}" ] ||
+		fail "xldrvd counts $(xldrvd_field restarts) restarts, not ${2:-1}"
 }
 
 # xldrvd_events: what xldrvd reported so far, a line each.
@@ -585,22 +586,19 @@ fe_blk_fail() {
 	new=$(xldrvd_serving 240)
 	[ "$new" != "$prev" ] || fail "failure $FE_BLK_FAILS: dd kept domid $prev"
 	# What xldrvd-panic and xldrvd-hang check, which make check leaves
-	# to this: the failure is told by its own sign (Xen's crash
-	# shutdown; a heartbeat missing for the whole timeout, 6 s here, a
-	# beat every 2 s), and said so in the status.
+	# to this: the failure is told by its own sign (the domain's death;
+	# Xen's crash shutdown; a heartbeat missing for the whole timeout,
+	# 6 s here, a beat every 2 s), and said so in the status.
 	case $how in
+	destroy) reason=destroyed ;;
 	panic) reason=crash ;;
 	hang)
 		reason=hang
 		awk -v t="$acted" 'BEGIN { exit !(t >= 5) }' ||
 			fail "hang acted on after ${acted}s, before the 6 s heartbeat timeout" ;;
-	*) reason= ;;
 	esac
-	if [ -n "$reason" ]; then
-		[ "$(xldrvd_field reason)" = "$reason" ] ||
-			fail "failure $FE_BLK_FAILS ($how): status gives reason $(xldrvd_field reason), not $reason"
-		log "xldrvd: $(xldrvd_events | grep -E "detected $reason" | tail -n1)"
-	fi
+	xldrvd_restarted_for "$reason" "$FE_BLK_FAILS"
+	log "xldrvd: $(xldrvd_events | grep -E "detected $reason" | tail -n1)"
 	for dev in $FE_BLK_DEVS; do
 		wait_backend_moved "$FE_CID" vbd "$dev" "$new"
 	done
