@@ -48,7 +48,10 @@ fail() {
 	exit 1
 }
 
-# wait_for SECONDS WHAT COMMAND...: poll COMMAND until it succeeds.
+# wait_for SECONDS WHAT COMMAND...: poll COMMAND until it succeeds, every
+# LAB_POLL_S seconds (0.2).  Each try forks a few processes, which under
+# TCG is CPU dom0 shares with the guests: a benchmark whose waits run
+# through what it measures sets it higher.
 wait_for() {
 	local limit=$1 what=$2 start
 	shift 2
@@ -58,7 +61,7 @@ wait_for() {
 			'BEGIN { exit !(b - a > l) }'; then
 			fail "timed out after ${limit}s waiting for $what"
 		fi
-		sleep 0.2
+		sleep "${LAB_POLL_S:-0.2}"
 	done
 }
 
