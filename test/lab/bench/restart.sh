@@ -56,7 +56,8 @@
 # XLDRV_BENCH_RESTART_TRACE=1 also prints, per run, on dom0's clock (ms
 # from the pause), what the peer captured (ARP, and ICMP from the
 # client), dd's kernel log lines of the mappers and the NIC, and the
-# client's of its frontends (those late by tens of ms: see cl_off).
+# client's of its frontends (late by some ms: see cl_off), and the
+# client's CPU time used and stolen over the run.
 # A hang, not a panic: `xl pause` takes effect when it returns, so both
 # times start at the same moment (a panic starts when dd's agent gets to
 # run the sysrq, a few hundred ms after dom0 asks).
@@ -140,6 +141,12 @@ clock_offset() {
 		END { if (n < 3) exit 1; print m }' "$1"
 }
 
+# "BUSY STEAL": the client's CPU time used (user, nice, system, irq,
+# softirq) and stolen, in ms.
+client_cpu_ms() {
+	dom_exec client "awk '/^cpu / { print (\$2 + \$3 + \$4 + \$7 + \$8) * 10, \$9 * 10 }' /proc/stat"
+}
+
 # log_lead DOMAIN: how many ms the domain's kernel log clock runs ahead
 # of its uptime.  Its log stamps (and the trace's "perf" clock) are
 # local_clock(), which starts counting before the uptime does (the
@@ -212,6 +219,10 @@ for ((r = 1; r <= runs; r++)); do
 	ping_pid=$!
 	ip netns exec peer ping -i 0.02 -q "$NOBODY_IP" >/dev/null 2>&1 &
 	nobody_pid=$!
+	# TRACE: the client's CPU time over the run (ms, in 10 ms steps),
+	# and its steal: time its vCPU could have run and Xen ran another
+	# domain instead.
+	[ "$trace" != 1 ] || read -r busy0 steal0 <<<"$(client_cpu_ms)"
 	sleep 4
 	prev=$(domid dd)
 	seq=$(last_seq)
@@ -229,6 +240,10 @@ for ((r = 1; r <= runs; r++)); do
 			[ "$(xenstore-read $f/state 2>/dev/null)" = 4 ]'
 	done
 	sleep 3
+	if [ "$trace" = 1 ]; then
+		read -r busy1 steal1 <<<"$(client_cpu_ms)"
+		echo "TRACE client CPU over the run: busy $((busy1 - busy0)) ms, steal $((steal1 - steal0)) ms"
+	fi
 	kill $ping_pid $nobody_pid $tcpdump_pid $trace_pid
 	wait $ping_pid $nobody_pid $tcpdump_pid $trace_pid 2>/dev/null || true
 	wait_for 30 "3 heartbeats from dd" eval '! kill -0 $beats_pid 2>/dev/null'
