@@ -62,7 +62,7 @@
 # times start at the same moment (a panic starts when dd's agent gets to
 # run the sysrq, a few hundred ms after dom0 asks).
 #   peer <-- e1000 -- dd (ahci, e1000; blkmap, netmap)  <- xl pause, RUNS times
-#   (pings)             ^ vbd sda1, vif (backends moved each time)
+#   (pings)            ^ vbd sda1, vif (backends moved each time)
 #                    client (xldrv_blkfront: fio probe; xldrv_netfront)
 # lab-timeout: 2400
 
@@ -153,7 +153,7 @@ client_cpu_ms() {
 # heartbeats' ktime_get_boottime(), /proc/uptime's); the two tick
 # together after, so one reading per boot does.  Read with shell builtins
 # only, back to back: the monotonic clock, in ns, from /proc/timer_list's
-# "now at" line, then a kernel log mark carrying it.  Until the eighth
+# "now at" line, then a kernel log mark carrying it.  Before the eighth
 # run (docs/benchmarks.md) this was not taken off, and every log stamp
 # was late by it.
 log_lead() {
@@ -200,7 +200,7 @@ OUT= SRV= DIFF= NOUT= NSRV= NDIFF= LINK= RX= NREG=
 # second, not five times, so that its polling (a few forks each, and
 # xldrv-ctl asking xldrvd) takes little of the 2 CPUs dom0 shares with
 # the rebooting dd and the client.  What is measured does not come from
-# when a wait ends.  (Until the eighth run: five times a second.)
+# when a wait ends.  (Through the eighth run: five times a second.)
 LAB_POLL_S=1
 for ((r = 1; r <= runs; r++)); do
 	dom_spawn client probe "$probe >/tmp/probe.json"
