@@ -53,6 +53,8 @@
 #   BENCH restart net outage-registered_ms median=<v> max=<v>
 # Target (issue 6): the median outage exceeds the median serve time by at
 # most 500 ms.  Settings: XLDRV_BENCH_RESTART_RUNS (10);
+# XLDRV_BENCH_RESTART_CLIENT_WEIGHT (none: Xen's default) sets the
+# client's credit2 weight, an experiment on its share of the CPUs;
 # XLDRV_BENCH_RESTART_TRACE=1 also prints, per run, on dom0's clock (ms
 # from the pause), what the peer captured (ARP, and ICMP from the
 # client), dd's kernel log lines of the mappers and the NIC, and the
@@ -68,11 +70,15 @@
 
 runs=$(bench_param RESTART_RUNS 10)
 trace=$(bench_param RESTART_TRACE 0)
+weight=$(bench_param RESTART_CLIENT_WEIGHT "")
 [[ $runs =~ ^[1-9][0-9]*$ ]] || fail "XLDRV_BENCH_RESTART_RUNS must be a whole number >= 1"
+[[ -z $weight || $weight =~ ^[1-9][0-9]*$ ]] ||
+	fail "XLDRV_BENCH_RESTART_CLIENT_WEIGHT must be a whole number >= 1"
 echo "BENCH-CONFIG restart runs=$runs failure=hang(xl-pause)" \
 	"probe.blk=fio(randwrite,4k,qd1,100iops,direct)" \
 	"probe.net=ping(peer->client,20ms)+tcpdump" "rx-probe=ping(peer->nobody,20ms)" \
-	"heartbeat-timeout=6s dd=consolidated/dd.cfg(512MiB,1vcpu,e1000+ahci)"
+	"heartbeat-timeout=6s dd=consolidated/dd.cfg(512MiB,1vcpu,e1000+ahci)" \
+	${weight:+"client-weight=$weight"}
 
 peer_setup
 # Nobody has it: frames to it reach dd's NIC, whatever the client does.
@@ -85,6 +91,12 @@ xldrvd_serving >/dev/null
 dom_create consolidated/client.cfg "ramdisk=\"$(fio_ramdisk)\"" memory=512 \
 	"vif=[\"backend=dd,bridge=eth0,mac=$CLIENT_MAC,ip=$CLIENT_IP\"]"
 cid=$(domid client)
+# An experiment on the client's share of the lab's CPUs under the
+# restart: its scheduler weight (credit2's default is 256).
+if [ -n "$weight" ]; then
+	xl sched-credit2 -d client -w "$weight" ||
+		fail "cannot set the client's credit2 weight (xl info: $(xl info | grep xen_scheduler))"
+fi
 dom_exec client "insmod /lab/modules/xldrv_blkfront.ko recovery_timeout_s=300"
 wait_dev client /dev/xvda
 dom_exec client "insmod /lab/modules/xldrv_netfront.ko"
