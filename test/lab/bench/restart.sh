@@ -182,9 +182,10 @@ EOF
 # the client writes its uptime in ms 5 times, a watch in dom0 stamps
 # them, the least difference is the offset.  Unlike dd's heartbeats these
 # come from a shell, so the uptime is read before xenstore-write is even
-# exec'd: the offset, and the client's stamps, are late by that (at least
-# 70-84 ms in the sixth run, docs/benchmarks.md), and /proc/uptime has
-# 10 ms steps.
+# exec'd: the offset, and the client's stamps, are late by that, and
+# /proc/uptime has 10 ms steps.  Its log clock's lead is taken off as
+# for dd's (the "at least 70-84 ms late" of the sixth run,
+# docs/benchmarks.md, was mostly that lead).
 cl_off=
 if [ "$trace" = 1 ]; then
 	ck=/local/domain/$cid/data/xldrv-lab/clock
