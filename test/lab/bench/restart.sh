@@ -4,10 +4,15 @@
 # run, in one boot, dd hangs (`xl pause`, found by its missing heartbeat
 # after 6 s); xldrvd recreates it and moves the client's backends.  Two
 # probes run through it:
-#   blk  fio in the client, one 4 KiB direct write at a time, 100 a
-#        second, on xldrv_blkfront's xvda.  Its longest write (submission
-#        to completion) is the outage: the write in flight at the hang
-#        waits for the new dd.
+#   blk  ioping in the client, one 4 KiB direct write every 10 ms (at
+#        random within 16 MiB) on xldrv_blkfront's xvda.  Its longest
+#        write (submission to completion) is the outage: the write in
+#        flight at the hang waits for the new dd.  Until the eleventh run
+#        (docs/benchmarks.md) fio made them, at the same rate: its rate
+#        limit sleeps in 1 ms steps, and under the lab's emulation that
+#        took 20 s of the client's CPU in each run of about 45 s (TRACE's
+#        CPU by thread), the CPU its recovery then waited for.  ioping
+#        sleeps once per write.
 #   net  the outside peer pings the client (xldrv_netfront's eth0) every
 #        20 ms; tcpdump at the peer stamps each reply.  The longest gap
 #        between two replies is the outage: from the last packet through
@@ -58,14 +63,18 @@
 # XLDRV_BENCH_RESTART_TRACE=1 also prints, per run, on dom0's clock (ms
 # from the pause), what the peer captured (ARP, and ICMP from the
 # client), dd's kernel log lines of the mappers and the NIC, and the
-# client's of its frontends (late by some ms: see cl_off), and the
-# client's CPU time used and stolen over the run.
+# client's of its frontends (late by some ms: see cl_off); both
+# domains' xenstore traffic for the devices, each request with its
+# round trip, each watch event as it arrives, each call of the
+# mappers' and frontends' watch handlers (domu/bin/xs-trace: dd traces
+# from boot, by a word on its command line); and the client's CPU time
+# used and stolen over the run, and which of its threads used it.
 # A hang, not a panic: `xl pause` takes effect when it returns, so both
 # times start at the same moment (a panic starts when dd's agent gets to
 # run the sysrq, a few hundred ms after dom0 asks).
 #   peer <-- e1000 -- dd (ahci, e1000; blkmap, netmap)  <- xl pause, RUNS times
 #   (pings)            ^ vbd sda1, vif (backends moved each time)
-#                    client (xldrv_blkfront: fio probe; xldrv_netfront)
+#                    client (xldrv_blkfront: ioping probe; xldrv_netfront)
 # lab-timeout: 2400
 
 runs=$(bench_param RESTART_RUNS 10)
@@ -75,7 +84,7 @@ weight=$(bench_param RESTART_CLIENT_WEIGHT "")
 [[ -z $weight || $weight =~ ^[1-9][0-9]*$ ]] ||
 	fail "XLDRV_BENCH_RESTART_CLIENT_WEIGHT must be a whole number >= 1"
 echo "BENCH-CONFIG restart runs=$runs failure=hang(xl-pause)" \
-	"probe.blk=fio(randwrite,4k,qd1,100iops,direct)" \
+	"probe.blk=ioping(write,4k,direct,10ms)" \
 	"probe.net=ping(peer->client,20ms)+tcpdump" "rx-probe=ping(peer->nobody,20ms)" \
 	"heartbeat-timeout=6s dd=consolidated/dd.cfg(512MiB,1vcpu,e1000+ahci)" \
 	${weight:+"client-weight=$weight"}
@@ -84,11 +93,13 @@ peer_setup
 # Nobody has it: frames to it reach dd's NIC, whatever the client does.
 NOBODY_IP=192.0.2.250
 peer ip neigh replace "$NOBODY_IP" lladdr 02:00:00:00:02:50 dev eth0 nud permanent
+# TRACE: dd traces its xenstore traffic from boot (xs-trace, dd-devices).
+[ "$trace" != 1 ] || XLDRVD_DD_CMDLINE=xldrv.xstrace=1
 xldrvd_conf "heartbeat-timeout = 6" "max-restarts = 100" "window = 1" \
 	"backoff-initial-ms = 1"
 xldrvd_start
 xldrvd_serving >/dev/null
-dom_create consolidated/client.cfg "ramdisk=\"$(fio_ramdisk)\"" memory=512 \
+dom_create consolidated/client.cfg memory=512 \
 	"vif=[\"backend=dd,bridge=eth0,mac=$CLIENT_MAC,ip=$CLIENT_IP\"]"
 cid=$(domid client)
 # An experiment on the client's share of the lab's CPUs under the
@@ -101,6 +112,9 @@ dom_exec client "insmod /lab/modules/xldrv_blkfront.ko recovery_timeout_s=300"
 wait_dev client /dev/xvda
 dom_exec client "insmod /lab/modules/xldrv_netfront.ko"
 dom_exec client "client-net $CLIENT_IP/$NETMASK xldrv_netfront" >/dev/null
+[ "$trace" != 1 ] ||
+	dom_exec client "xs-trace start xldrv_blkfront:xldrv_blkfront_update xldrv_netfront:xldrv_netfront_update" ||
+	fail "cannot trace the client's xenstore traffic"
 fe=/local/domain/$cid/device/vbd/51712
 fe_net=/local/domain/$cid/device/vif/0
 wait_for 30 "the client's vif to connect" \
@@ -156,7 +170,19 @@ clock_offset() {
 # "BUSY STEAL": the client's CPU time used (user, nice, system, irq,
 # softirq) and stolen, in ms.
 client_cpu_ms() {
-	dom_exec client "awk '/^cpu / { print (\$2 + \$3 + \$4 + \$7 + \$8) * 10, \$9 * 10 }' /proc/stat"
+	dom_exec client "awk '/^cpu / { print (\$2 + \$3 + \$4 + \$7 + \$8) * 10, \$9 * 10, \$2 * 10, \$4 * 10, (\$7 + \$8) * 10 }' /proc/stat"
+}
+
+# client_tasks: each of the client's threads' CPU time so far, user and
+# system: "TID COMM MS" lines (COMM's spaces made _).
+client_tasks() {
+	dom_exec client "$(cat <<'EOF'
+for f in /proc/[0-9]*/task/[0-9]*/stat; do cat $f 2>/dev/null; done |
+	awk '{ c = $0; sub(/^[^(]*[(]/, "", c); sub(/[)] .*/, "", c); gsub(/ /, "_", c)
+		r = $0; sub(/^.*[)] /, "", r); split(r, v, " ")
+		print $1, c, (v[12] + v[13]) * 10 }'
+EOF
+)"
 }
 
 # log_lead DOMAIN: how many ms the domain's kernel log clock runs ahead
@@ -205,9 +231,9 @@ if [ "$trace" = 1 ]; then
 	cl_off=$((cl_off - cl_lead))
 fi
 
-probe="fio --name=probe --filename=/dev/xvda --rw=randwrite --bs=4k --size=16M"
-probe+=" --iodepth=1 --rate_iops=100 --direct=1 --ioengine=libaio"
-probe+=" --time_based --runtime=900 --output-format=json"
+# -WWW: writes to a whole device; -B: the totals, raw (times in ns), when
+# it stops.
+probe="ioping -D -WWW -i 10ms -s 4k -S 16m -q -B /dev/xvda"
 OUT= SRV= DIFF= NOUT= NSRV= NDIFF= LINK= RX= NREG=
 # From the pause to the client's reconnection, dom0 only waits: once a
 # second, not five times, so that its polling (a few forks each, and
@@ -216,7 +242,7 @@ OUT= SRV= DIFF= NOUT= NSRV= NDIFF= LINK= RX= NREG=
 # when a wait ends.  (Through the eighth run: five times a second.)
 LAB_POLL_S=1
 for ((r = 1; r <= runs; r++)); do
-	dom_spawn client probe "$probe >/tmp/probe.json"
+	dom_spawn client probe "$probe"
 	# Not through peer(): $! must be the process itself (ip execs it).
 	ip netns exec peer tcpdump -Z root -tt -n -l -i eth0 \
 		"icmp[icmptype] = icmp-echoreply and src host $CLIENT_IP" \
@@ -235,7 +261,12 @@ for ((r = 1; r <= runs; r++)); do
 	# TRACE: the client's CPU time over the run (ms, in 10 ms steps),
 	# and its steal: time its vCPU could have run and Xen ran another
 	# domain instead.
-	[ "$trace" != 1 ] || read -r busy0 steal0 <<<"$(client_cpu_ms)"
+	if [ "$trace" = 1 ]; then
+		read -r busy0 steal0 user0 sys0 irq0 <<<"$(client_cpu_ms)"
+		client_tasks >/tmp/tasks0.txt
+		# What came before the run is not shown.
+		dom_exec client "xs-trace show" >/dev/null
+	fi
 	sleep 4
 	prev=$(domid dd)
 	seq=$(last_seq)
@@ -254,8 +285,15 @@ for ((r = 1; r <= runs; r++)); do
 	done
 	sleep 3
 	if [ "$trace" = 1 ]; then
-		read -r busy1 steal1 <<<"$(client_cpu_ms)"
-		echo "TRACE client CPU over the run: busy $((busy1 - busy0)) ms, steal $((steal1 - steal0)) ms"
+		read -r busy1 steal1 user1 sys1 irq1 <<<"$(client_cpu_ms)"
+		client_tasks >/tmp/tasks1.txt
+		echo "TRACE client CPU over the run: busy $((busy1 - busy0)) ms" \
+			"(user $((user1 - user0)), system $((sys1 - sys0))," \
+			"irq and softirq $((irq1 - irq0))), steal $((steal1 - steal0)) ms"
+		# The threads that took it, most first (ms, 50 or more).
+		echo "TRACE client CPU by thread: $(awk 'NR == FNR { a[$1 " " $2] = $3; next }
+			{ d = $3 - a[$1 " " $2]; if (d >= 50) print d, $2 "/" $1 }' \
+			/tmp/tasks0.txt /tmp/tasks1.txt | sort -rn | head -n 8 | tr '\n' ' ')"
 	fi
 	kill $ping_pid $nobody_pid $tcpdump_pid $trace_pid
 	wait $ping_pid $nobody_pid $tcpdump_pid $trace_pid 2>/dev/null || true
@@ -291,6 +329,19 @@ for ((r = 1; r <= runs; r++)); do
 			awk -v off="$cl_off" -v t0="$t0" '/^\[/ { t = $0; sub(/^\[ */, "", t)
 				if (t * 1000 + off - t0 > 0)
 					printf "TRACE client %d %s\n", t * 1000 + off - t0, $0 }'
+		# xenstore: the devices' requests (with their round trips, ms)
+		# and watch events, and the watch handlers' calls (xs-trace):
+		# dd's from its boot, the client's from the pause.
+		for d in dd client; do
+			xo=$off
+			[ $d = dd ] || xo=$cl_off
+			dom_exec_long $d "xs-trace show | grep -E '/(vbd|vif)/| tx-| xldrv_'" |
+				awk -v off="$xo" -v t0="$t0" -v d=$d '
+				$6 ~ /(backend|device)\/(vbd|vif)|^xldrv/ || $5 ~ /^tx-/ {
+					t = $1 * 1000 + off - t0
+					if (t > 0)
+						printf "TRACE %s-xs %d %s\n", d, t, $0 }'
+		done
 		# Replies: only the first 3 after the gap, which end it.
 		awk -v t0="$t0" '{ t = $1 * 1000 - t0 }
 			/ICMP echo reply/ { if (last && t - last > 500) k = 3; last = t
@@ -303,17 +354,16 @@ for ((r = 1; r <= runs; r++)); do
 	n=$(reply_gap_ms /tmp/replies.txt) ||
 		fail "run $r: the peer saw fewer than 2 replies from the client" \
 			"(tcpdump: $(tail -n 3 /tmp/tcpdump.err | tr '\n' ' '))"
-	# SIGINT: fio stops and still writes its report (no pkill there).
+	# SIGINT: ioping stops, prints its totals and exits 0; a write
+	# that failed would have stopped it before, with an error (no pkill
+	# there).
 	dom_exec client 'for p in /proc/[0-9]*; do
-		[ "$(cat $p/comm 2>/dev/null)" != fio ] || kill -INT ${p#/proc/}; done' >/dev/null
-	# Stopped by a signal, fio exits non-zero: its report says the rest.
-	dom_reap -t 60 client probe >/dev/null || true
-	o=$(dom_exec client "awk '/\"write\" *:/ { w = 1 }
-		w && /\"lat_ns\" *:/ { l = 1 }
-		l && /\"max\" *:/ { gsub(/[^0-9.]/, \"\", \$3); print int(\$3 / 1000000); exit }' /tmp/probe.json")
-	e=$(dom_exec client "grep -m1 '\"error\"' /tmp/probe.json | tr -dc 0-9")
-	[ "$e" = 0 ] || fail "run $r: the probe saw error $e"
-	[[ $o =~ ^[0-9]+$ ]] || fail "run $r: no write latency in fio's report: $o"
+		[ "$(cat $p/comm 2>/dev/null)" != ioping ] || kill -INT ${p#/proc/}; done' >/dev/null
+	stats=$(dom_reap -t 60 client probe) ||
+		fail "run $r: the probe failed: $(echo "$stats" | tail -n 2 | tr '\n' ' ')"
+	# count, time, iops, bps, min, avg, max (ns), ...
+	o=$(echo "$stats" | awk 'NF >= 8 && $7 ~ /^[0-9]+$/ { print int($7 / 1000000); exit }')
+	[[ $o =~ ^[0-9]+$ ]] || fail "run $r: no write latency in ioping's totals: $stats"
 	echo "BENCH-SAMPLE restart blk run=$r outage_ms=$o serve_ms=$sb ready_ms=$s lead_ms=$lead"
 	echo "BENCH-SAMPLE restart net run=$r outage_ms=$n serve_ms=$sn ready_ms=$s link_ms=$l rx_ms=$rx"
 	OUT+="$o "

@@ -197,6 +197,23 @@ dom_exec() {
 	return "$rc"
 }
 
+# dom_exec_long DOMAIN COMMAND: dom_exec for output longer than its 1500
+# bytes: COMMAND's output is kept in DOMAIN and fetched 16 lines (of at
+# most 90 bytes) at a time, one round trip each.  Blank lines are lost.
+dom_exec_long() {
+	local dom=$1 n i chunk
+	shift
+	n=$(dom_exec "$dom" "$* >/tmp/lab-exec-long.out; wc -l </tmp/lab-exec-long.out") ||
+		return
+	n=$(tr -dc 0-9 <<<"$n")
+	[[ $n =~ ^[0-9]+$ ]] || fail "$dom: no line count for: $*"
+	for ((i = 1; i <= n; i += 16)); do
+		chunk=$(dom_exec "$dom" "sed -n '$i,$((i + 15))p' /tmp/lab-exec-long.out | cut -c1-90") ||
+			return
+		[ -z "$chunk" ] || printf '%s\n' "$chunk" | sed '/^$/d'
+	done
+}
+
 # The outside peer: the NIC dom0 kept, alone in its own network namespace,
 # on the same emulated link as the driver domain's NIC.
 peer_setup() {
@@ -436,9 +453,15 @@ XLDRVD_DD_CFG=/etc/xldrv/dd.cfg
 
 # xldrvd_conf [LINE...]: /etc/xldrv/xldrvd.conf with a [dd] section and
 # LINEs (e.g. "heartbeat-timeout = 6") in it, checked by xldrvd itself.
+# XLDRVD_DD_CMDLINE: more for dd's kernel command line (words of the
+# form name=value).
 xldrvd_conf() {
+	local extra=" xldrv.mappers=blk,net${XLDRVD_DD_CMDLINE:+ $XLDRVD_DD_CMDLINE}"
+
+	[[ $extra =~ ^[\ a-z0-9_.,=]*$ ]] ||
+		fail "XLDRVD_DD_CMDLINE: only words of the form name=value: $XLDRVD_DD_CMDLINE"
 	mkdir -p /etc/xldrv
-	sed 's/^cmdline = "\(.*\)"$/cmdline = "\1 xldrv.mappers=blk,net"/' \
+	sed "s/^cmdline = \"\\(.*\\)\"\$/cmdline = \"\\1$extra\"/" \
 		$LAB_CONFIGS/consolidated/dd.cfg >$XLDRVD_DD_CFG
 	grep -q 'xldrv.mappers=' $XLDRVD_DD_CFG ||
 		fail "no cmdline to extend in consolidated/dd.cfg"
