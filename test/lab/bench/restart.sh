@@ -7,11 +7,11 @@
 #   blk  ioping in the client, one 4 KiB direct write every 10 ms (at
 #        random within 16 MiB) on xldrv_blkfront's xvda.  Its longest
 #        write (submission to completion) is the outage: the write in
-#        flight at the hang waits for the new dd.  Until the eleventh run
+#        flight at the hang waits for the new dd.  Before the twelfth run
 #        (docs/benchmarks.md) fio made them, at the same rate: its rate
 #        limit sleeps in 1 ms steps, and under the lab's emulation that
 #        took 20 s of the client's CPU in each run of about 45 s (TRACE's
-#        CPU by thread), the CPU its recovery then waited for.  ioping
+#        CPU by thread), the CPU its recovery needs.  ioping
 #        sleeps once per write.
 #   net  the outside peer pings the client (xldrv_netfront's eth0) every
 #        20 ms; tcpdump at the peer stamps each reply.  The longest gap
