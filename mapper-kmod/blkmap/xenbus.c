@@ -26,6 +26,7 @@
 #include <xen/interface/io/protocols.h>
 
 #include "blkmap.h"
+#include "../common/xsbatch.h"
 
 static void xldrv_blkmap_disconnect(struct xldrv_blkmap_dev *dev)
 {
@@ -51,95 +52,136 @@ static void xldrv_blkmap_disconnect(struct xldrv_blkmap_dev *dev)
  * What a frontend reads of the disk, written once at probe, before our
  * InitWait: a restart-aware frontend reads it while we map its ring, and
  * our Connected is then all it waits for.  Nothing in it changes while
- * the device is open.  No transaction: a frontend reads these only after
- * the state write that follows them, and a transaction's start and end
- * would be two more round trips through xenstored on the way back from
- * a driver domain restart.
+ * the device is open.  No transaction, and all in flight at once
+ * (xsbatch.h): a frontend reads these only after the state write that
+ * follows them, and on the way back from a driver domain restart each
+ * round trip through xenstored is time the client waits.
  */
 static int xldrv_blkmap_publish(struct xldrv_blkmap_dev *dev)
 {
 	const char *node = dev->xdev->nodename;
+	struct xldrv_xs_req rq[12];
+	unsigned int n = 0;
 	int err;
 
-	err = xenbus_printf(XBT_NIL, node, "max-ring-page-order", "%u",
-			    xldrv_blkmap_max_ring_order);
-	if (!err)
-		err = xenbus_printf(XBT_NIL, node, "sectors", "%llu",
-				    (unsigned long long)dev->lim.sectors);
-	if (!err)
-		err = xenbus_printf(XBT_NIL, node, "info", "%u",
-				    dev->lim.readonly ? VDISK_READONLY : 0);
-	if (!err)
-		err = xenbus_printf(XBT_NIL, node, "sector-size", "%u",
-				    dev->lim.lbs_sectors << 9);
-	if (!err)
-		err = xenbus_printf(XBT_NIL, node, "physical-sector-size", "%u",
-				    bdev_physical_block_size(dev->bdev));
-	if (!err)
-		err = xenbus_printf(XBT_NIL, node, "feature-flush-cache", "%d",
-				    dev->lim.flush);
-	if (!err)
-		err = xenbus_printf(XBT_NIL, node, "feature-barrier", "%d",
-				    dev->lim.barrier);
-	if (!err)
-		err = xenbus_printf(XBT_NIL, node,
-				    "feature-max-indirect-segments", "%u",
-				    XLDRV_BLKMAP_MAX_INDIRECT_SEGS);
-	if (!err)
-		err = xenbus_printf(XBT_NIL, node, "feature-discard", "%d",
-				    dev->lim.discard);
-	if (!err && dev->lim.discard)
-		err = xenbus_printf(XBT_NIL, node, "discard-granularity", "%u",
-				    dev->discard_granularity);
-	if (!err && dev->lim.discard)
-		err = xenbus_printf(XBT_NIL, node, "discard-alignment", "%u",
-				    dev->discard_alignment);
-	if (!err && dev->lim.discard)
-		err = xenbus_printf(XBT_NIL, node, "discard-secure", "%d",
-				    dev->lim.secure_discard);
+	xldrv_xs_set(&rq[n++], node, "max-ring-page-order", "%u",
+		     xldrv_blkmap_max_ring_order);
+	xldrv_xs_set(&rq[n++], node, "sectors", "%llu",
+		     (unsigned long long)dev->lim.sectors);
+	xldrv_xs_set(&rq[n++], node, "info", "%u",
+		     dev->lim.readonly ? VDISK_READONLY : 0);
+	xldrv_xs_set(&rq[n++], node, "sector-size", "%u",
+		     dev->lim.lbs_sectors << 9);
+	xldrv_xs_set(&rq[n++], node, "physical-sector-size", "%u",
+		     bdev_physical_block_size(dev->bdev));
+	xldrv_xs_set(&rq[n++], node, "feature-flush-cache", "%d",
+		     dev->lim.flush);
+	xldrv_xs_set(&rq[n++], node, "feature-barrier", "%d",
+		     dev->lim.barrier);
+	xldrv_xs_set(&rq[n++], node, "feature-max-indirect-segments", "%u",
+		     XLDRV_BLKMAP_MAX_INDIRECT_SEGS);
+	xldrv_xs_set(&rq[n++], node, "feature-discard", "%d",
+		     dev->lim.discard);
+	if (dev->lim.discard) {
+		xldrv_xs_set(&rq[n++], node, "discard-granularity", "%u",
+			     dev->discard_granularity);
+		xldrv_xs_set(&rq[n++], node, "discard-alignment", "%u",
+			     dev->discard_alignment);
+		xldrv_xs_set(&rq[n++], node, "discard-secure", "%d",
+			     dev->lim.secure_discard);
+	}
+	err = xldrv_xs_batch(rq, n);
 	if (err)
 		xenbus_dev_fatal(dev->xdev, err, "publishing the disk's features");
 	return err;
 }
 
-/* The frontend's ring-ref (one page) or ring-ref0..N-1 (2^order pages). */
-static int xldrv_blkmap_read_ring_refs(struct xldrv_blkmap_dev *dev,
-				       grant_ref_t *refs, unsigned int *nr)
+/*
+ * A number the frontend wrote: its read's error, or -EINVAL for one that
+ * is not a number.  Either is fatal for the device.
+ */
+static int xldrv_blkmap_fe_uint(struct xldrv_blkmap_dev *dev,
+				const struct xldrv_xs_req *r, unsigned int *v)
 {
-	struct xenbus_device *xdev = dev->xdev;
-	unsigned int order, i;
-	char node[16];
+	int err = r->err;
+
+	if (!err && kstrtouint(r->val, 10, v))
+		err = -EINVAL;
+	if (err)
+		xenbus_dev_fatal(dev->xdev, err, "reading %s/%s", r->dir,
+				 r->node);
+	return err;
+}
+
+/*
+ * What the frontend offers: ring-ref (one page) or ring-ref0..N-1 (2^order
+ * pages), its event channel and protocol.  Read together (see
+ * xsbatch.h), and the N refs of a multi-page ring together after.
+ */
+static int xldrv_blkmap_read_ring(struct xldrv_blkmap_dev *dev,
+				  grant_ref_t *refs, unsigned int *nr,
+				  unsigned int *evtchn)
+{
+	const char *fe = dev->xdev->otherend;
+	struct xldrv_xs_req rq[XENBUS_MAX_RING_GRANTS];
+	char names[XENBUS_MAX_RING_GRANTS][16];
+	unsigned int order = 0, i, v;
 	int err;
 
-	order = xenbus_read_unsigned(xdev->otherend, "ring-page-order", 0);
+	BUILD_BUG_ON(XENBUS_MAX_RING_GRANTS < 4);
+	xldrv_xs_get(&rq[0], fe, "ring-page-order");
+	xldrv_xs_get(&rq[1], fe, "ring-ref");
+	xldrv_xs_get(&rq[2], fe, "event-channel");
+	xldrv_xs_get(&rq[3], fe, "protocol");
+	xldrv_xs_batch(rq, 4);
+
+	/* No order: a one-page ring. */
+	if (!rq[0].err) {
+		err = xldrv_blkmap_fe_uint(dev, &rq[0], &order);
+		if (err)
+			goto out;
+	}
 	if (order > xldrv_blkmap_max_ring_order) {
-		xenbus_dev_fatal(xdev, -EINVAL,
+		err = -EINVAL;
+		xenbus_dev_fatal(dev->xdev, err,
 				 "ring-page-order %u: at most %u is offered",
 				 order, xldrv_blkmap_max_ring_order);
-		return -EINVAL;
+		goto out;
+	}
+	err = xldrv_blkmap_fe_uint(dev, &rq[2], evtchn);
+	if (err)
+		goto out;
+	if (!rq[3].err && strcmp(rq[3].val, XEN_IO_PROTO_ABI_NATIVE)) {
+		err = -EPROTONOSUPPORT;
+		xenbus_dev_fatal(dev->xdev, err,
+				 "frontend protocol %s: only %s is served",
+				 rq[3].val, XEN_IO_PROTO_ABI_NATIVE);
+		goto out;
 	}
 	*nr = 1u << order;
 	if (!order) {
-		err = xenbus_scanf(XBT_NIL, xdev->otherend, "ring-ref", "%u",
-				   &refs[0]);
-		if (err != 1) {
-			xenbus_dev_fatal(xdev, err < 0 ? err : -EINVAL,
-					 "reading %s/ring-ref", xdev->otherend);
-			return err < 0 ? err : -EINVAL;
-		}
-		return 0;
+		err = xldrv_blkmap_fe_uint(dev, &rq[1], &v);
+		refs[0] = v;
+		goto out;
 	}
+
+	xldrv_xs_free(rq, 4);
 	for (i = 0; i < *nr; i++) {
-		snprintf(node, sizeof(node), "ring-ref%u", i);
-		err = xenbus_scanf(XBT_NIL, xdev->otherend, node, "%u",
-				   &refs[i]);
-		if (err != 1) {
-			xenbus_dev_fatal(xdev, err < 0 ? err : -EINVAL,
-					 "reading %s/%s", xdev->otherend, node);
-			return err < 0 ? err : -EINVAL;
-		}
+		snprintf(names[i], sizeof(names[i]), "ring-ref%u", i);
+		xldrv_xs_get(&rq[i], fe, names[i]);
 	}
-	return 0;
+	xldrv_xs_batch(rq, *nr);
+	for (i = 0; i < *nr; i++) {
+		err = xldrv_blkmap_fe_uint(dev, &rq[i], &v);
+		if (err)
+			break;
+		refs[i] = v;
+	}
+	xldrv_xs_free(rq, *nr);
+	return err;
+out:
+	xldrv_xs_free(rq, 4);
+	return err;
 }
 
 static int xldrv_blkmap_connect(struct xldrv_blkmap_dev *dev)
@@ -148,7 +190,6 @@ static int xldrv_blkmap_connect(struct xldrv_blkmap_dev *dev)
 	grant_ref_t refs[XENBUS_MAX_RING_GRANTS];
 	struct blkif_sring *sring;
 	unsigned int evtchn, nr;
-	char *protocol;
 	int err;
 
 	/* A frontend that would replay onto a removed disk: not again. */
@@ -156,27 +197,9 @@ static int xldrv_blkmap_connect(struct xldrv_blkmap_dev *dev)
 		xenbus_dev_fatal(xdev, -ENODEV, "the disk is gone");
 		return -ENODEV;
 	}
-	err = xldrv_blkmap_read_ring_refs(dev, refs, &nr);
+	err = xldrv_blkmap_read_ring(dev, refs, &nr, &evtchn);
 	if (err)
 		return err;
-	err = xenbus_scanf(XBT_NIL, xdev->otherend, "event-channel", "%u",
-			   &evtchn);
-	if (err != 1) {
-		err = err < 0 ? err : -EINVAL;
-		xenbus_dev_fatal(xdev, err, "reading %s/event-channel",
-				 xdev->otherend);
-		return err;
-	}
-	protocol = xenbus_read(XBT_NIL, xdev->otherend, "protocol", NULL);
-	if (!IS_ERR(protocol) && strcmp(protocol, XEN_IO_PROTO_ABI_NATIVE)) {
-		xenbus_dev_fatal(xdev, -EPROTONOSUPPORT,
-				 "frontend protocol %s: only %s is served",
-				 protocol, XEN_IO_PROTO_ABI_NATIVE);
-		kfree(protocol);
-		return -EPROTONOSUPPORT;
-	}
-	if (!IS_ERR(protocol))
-		kfree(protocol);
 
 	mutex_lock(&dev->ring_lock);
 	err = xenbus_map_ring_valloc(xdev, refs, nr, &dev->ring_va);
@@ -353,18 +376,20 @@ static void xldrv_blkmap_frontend_changed(struct xenbus_device *xdev,
 static int xldrv_blkmap_open(struct xldrv_blkmap_dev *dev)
 {
 	struct xenbus_device *xdev = dev->xdev;
-	char *params, *mode;
+	struct xldrv_xs_req rq[2];
+	const char *params;
 	int err = 0;
 
-	params = xenbus_read(XBT_NIL, xdev->nodename, "params", NULL);
-	if (IS_ERR(params)) {
-		xenbus_dev_fatal(xdev, PTR_ERR(params), "reading params");
-		return PTR_ERR(params);
+	xldrv_xs_get(&rq[0], xdev->nodename, "params");
+	xldrv_xs_get(&rq[1], xdev->nodename, "mode");
+	xldrv_xs_batch(rq, 2);
+	if (rq[0].err) {
+		err = rq[0].err;
+		xenbus_dev_fatal(xdev, err, "reading params");
+		goto out;
 	}
-	mode = xenbus_read(XBT_NIL, xdev->nodename, "mode", NULL);
-	dev->lim.readonly = IS_ERR(mode) || strcmp(mode, "w");
-	if (!IS_ERR(mode))
-		kfree(mode);
+	params = rq[0].val;
+	dev->lim.readonly = rq[1].err || strcmp(rq[1].val, "w");
 
 	dev->fmode = FMODE_READ | (dev->lim.readonly ? 0 : FMODE_WRITE);
 	if (params[0] != '/') {
@@ -395,7 +420,7 @@ static int xldrv_blkmap_open(struct xldrv_blkmap_dev *dev)
 		xdev->nodename, params, (unsigned long long)dev->lim.sectors,
 		dev->lim.readonly ? "read-only" : "read-write");
 out:
-	kfree(params);
+	xldrv_xs_free(rq, 2);
 	return err;
 }
 
