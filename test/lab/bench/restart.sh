@@ -10,8 +10,8 @@
 #        flight at the hang waits for the new dd.  Before the twelfth run
 #        (docs/benchmarks.md) fio made them, at the same rate: its rate
 #        limit sleeps in 1 ms steps, and under the lab's emulation that
-#        took 20 s of the client's CPU in each run of about 45 s (TRACE's
-#        CPU by thread), the CPU its recovery needs.  ioping
+#        took some 22 s of the client's CPU in each run of about 45 s
+#        (TRACE's CPU by thread), the CPU its recovery needs.  ioping
 #        sleeps once per write.
 #   net  the outside peer pings the client (xldrv_netfront's eth0) every
 #        20 ms; tcpdump at the peer stamps each reply.  The longest gap
@@ -167,8 +167,9 @@ clock_offset() {
 		END { if (n < 3) exit 1; print m }' "$1"
 }
 
-# "BUSY STEAL": the client's CPU time used (user, nice, system, irq,
-# softirq) and stolen, in ms.
+# "BUSY STEAL USER SYSTEM IRQ": the client's CPU time used (user, nice,
+# system, irq, softirq), stolen, and used in user mode, in the kernel
+# and in interrupts (irq and softirq), in ms.
 client_cpu_ms() {
 	dom_exec client "awk '/^cpu / { print (\$2 + \$3 + \$4 + \$7 + \$8) * 10, \$9 * 10, \$2 * 10, \$4 * 10, (\$7 + \$8) * 10 }' /proc/stat"
 }
