@@ -4,8 +4,8 @@
  * round trip between this domain and xenstored's, some milliseconds under
  * emulation and more while the domain boots, and a mapper connecting a
  * device makes dozens of them one after another: on the way back from a
- * driver domain restart they are most of what the client waits for
- * beyond the reboot itself (docs/benchmarks.md, restart).  Linux's
+ * driver domain restart they are most of what the mapper adds to the
+ * reboot (docs/benchmarks.md, restart).  Linux's
  * xenbus client matches replies to requests by id and lets any number
  * of threads wait at once, so a batch sent from as many workers costs
  * about one round trip.  Built into each mapper module that uses it.
