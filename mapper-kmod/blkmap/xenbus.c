@@ -60,6 +60,7 @@ static void xldrv_blkmap_disconnect(struct xldrv_blkmap_dev *dev)
 static int xldrv_blkmap_publish(struct xldrv_blkmap_dev *dev)
 {
 	const char *node = dev->xdev->nodename;
+	/* One per node below: 9, and 3 more with discard. */
 	struct xldrv_xs_req rq[12];
 	unsigned int n = 0;
 	int err;
