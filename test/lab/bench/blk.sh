@@ -200,14 +200,20 @@ fio_value() {
 }
 
 # run_fio DOMAIN DEV IRQ JOB: the job in DOMAIN, dom0 asleep meanwhile;
-# fio-job's words in F.
+# fio-job's words in F, the domains' CPU time (bench_cpu_read) before and
+# after in C0 and C1.  The window holds the agent's start and reap of fio
+# and fio's own start and end besides the run: the same for both
+# backends, a few tenths of a second of the client's.
+declare -A C0 C1
 run_fio() {
 	local out
+	bench_cpu_read C0
 	dom_spawn "$1" fio "fio-job $2 $3 ${JOB_ARGS[$4]} $COMMON"
 	# And a second for fio to start: the guest's wait for the rest then
 	# forks little while fio still runs.
 	sleep $((ramp + runtime + 1))
 	out=$(dom_reap -t 120 "$1" fio) || fail "$1: fio $4 on $2 failed: $out"
+	bench_cpu_read C1
 	kv_parse F "$out"
 	[ "${F[err]}" = 0 ] || fail "$1: fio $4 on $2: error: $out"
 	FIO_OUT=$out
@@ -255,6 +261,7 @@ native_set() {
 # logged.
 sample() {
 	local cfg=$1 p=$2 job=$3 v sectors ops calls fe2be be2fe notif m count
+	local d cpu_dd cpu_client cpu_dom0 cpu cpus=''
 	local -A pm
 	local -a ddw
 	run_fio client /dev/xvda blkif "$job"
@@ -268,8 +275,15 @@ sample() {
 	be2fe=${F[irq]}
 	notif=$((fe2be + be2fe))
 	record "$job" "$cfg" value "$v"
+	# CPU time in ms: dom0 only starts and reaps fio, its share is
+	# logged but not summed.
+	for d in dom0 dd client; do
+		printf -v "cpu_$d" '%d' $(((C1[$d] - C0[$d]) * 100))
+		cpus+=" cpu_ms_$d=$((cpu_$d))"
+	done
+	cpu=$((cpu_dd + cpu_client))
 	for m in ops:grant_ops calls:grant_calls notif:notif fe2be:fe2be \
-		be2fe:be2fe; do
+		be2fe:be2fe cpu:cpu cpu_dd:cpu_dd cpu_client:cpu_client; do
 		count=${m%%:*}
 		per_mib "pm[${m#*:}]" "${!count}" "$sectors"
 		record "$job" "$cfg" "${m#*:}" "${pm[${m#*:}]}"
@@ -292,7 +306,7 @@ sample() {
 		"unit=$(job_unit "$job") $FIO_OUT ${ddw[*]/#/dd_}" \
 		"fe2be=$fe2be be2fe=$be2fe grant_ops/MiB=${pm[grant_ops]}" \
 		"grant_hypercalls/MiB=${pm[grant_calls]}" \
-		"notifications/MiB=${pm[notif]}"
+		"notifications/MiB=${pm[notif]}$cpus cpu_ms/MiB=${pm[cpu]}"
 }
 
 # run_set CONFIG PAIR: every job once.
@@ -350,11 +364,14 @@ for job in $jobs; do
 done
 for job in $jobs; do
 	for m in grant_ops:grant_ops/MiB grant_calls:grant_hypercalls/MiB \
-		notif:notifications/MiB; do
+		notif:notifications/MiB cpu:cpu_ms/MiB; do
 		echo "BENCH blk $job ${m#*:} stock=$(fmt - "$(med "$job" stock "${m%%:*}")")" \
 			"xldrv=$(fmt - "$(med "$job" xldrv "${m%%:*}")")"
 	done
 	echo "BENCH-DETAIL blk $job notifications/MiB" \
 		"fe->be: stock=$(fmt - "$(med "$job" stock fe2be)") xldrv=$(fmt - "$(med "$job" xldrv fe2be)")" \
 		"be->fe: stock=$(fmt - "$(med "$job" stock be2fe)") xldrv=$(fmt - "$(med "$job" xldrv be2fe)")"
+	echo "BENCH-DETAIL blk $job cpu_ms/MiB" \
+		"dd: stock=$(fmt - "$(med "$job" stock cpu_dd)") xldrv=$(fmt - "$(med "$job" xldrv cpu_dd)")" \
+		"client: stock=$(fmt - "$(med "$job" stock cpu_client)") xldrv=$(fmt - "$(med "$job" xldrv cpu_client)")"
 done

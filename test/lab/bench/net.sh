@@ -259,32 +259,6 @@ tenths() {
 	printf -v _t '%d.%d' $(($2 / 10)) $(($2 % 10))
 }
 
-# cpu_read ARRAY: CPU time so far of dom0, dd and client, in tenths of a
-# second (xl list's Time(s): what Xen charged each domain's vCPUs,
-# hypercalls such as grant copies included).  One fork: xl.
-XL_LIST=/tmp/bench-xl-list
-cpu_read() {
-	local -n _c=$1
-	local name t
-	xl list >$XL_LIST || fail "xl list failed"
-	_c=()
-	while read -r name _ _ _ _ t; do
-		case $name in
-		Domain-0) name=dom0 ;;
-		dd | client) ;;
-		*) continue ;;
-		esac
-		[[ $t =~ ^[0-9]+\.[0-9]$ ]] ||
-			fail "xl list: Time(s) of $name is '$t', not seconds to 0.1"
-		# %8.1f: no leading zeros to read as octal.
-		_c["$name"]=$((${t%.*} * 10 + ${t#*.}))
-	done <$XL_LIST
-	for name in dom0 dd client; do
-		[ -n "${_c[$name]:-}" ] ||
-			fail "xl list: no Time(s) for $name: $(tr '\n' '|' <$XL_LIST)"
-	done
-}
-
 # run_iperf DOMAIN IRQ JOB: the job in DOMAIN, dom0 asleep meanwhile;
 # iperf-job's words in I, the domains' CPU time before and after in C0
 # and C1.  The window between the two readings holds the run and nothing
@@ -310,7 +284,7 @@ run_iperf() {
 		out=$(dom_reap -t 60 "$dom" iperf) || true
 		fail "$dom: iperf-job for $3 did not get ready: $out"
 	}
-	cpu_read C0
+	bench_cpu_read C0
 	xenstore-write "$xs/go" "$tok"
 	# iperf3 connects and says goodbye around its ramp and runtime, in
 	# a second or two under TCG: sleep past that rather than poll (dom0's
@@ -321,7 +295,7 @@ run_iperf() {
 		[ "$(xenstore-read "$xs/ran" 2>/dev/null)" != "$tok" ] || break
 		sleep 0.5
 	done
-	cpu_read C1
+	bench_cpu_read C1
 	xenstore-write "$xs/go" "$tok.end"
 	((i < limit)) ||
 		log "WARNING: $dom: iperf3 $3 not done $((ramp + runtime + 120))s after go"

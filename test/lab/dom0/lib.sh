@@ -443,6 +443,32 @@ bench_median() {
 		}'
 }
 
+# bench_cpu_read ARRAY: CPU time so far of dom0, dd and client, in tenths of a
+# second (xl list's Time(s): what Xen charged each domain's vCPUs,
+# hypercalls such as grant copies included).  One fork: xl.
+BENCH_XL_LIST=/tmp/bench-xl-list
+bench_cpu_read() {
+	local -n _c=$1
+	local name t
+	xl list >$BENCH_XL_LIST || fail "xl list failed"
+	_c=()
+	while read -r name _ _ _ _ t; do
+		case $name in
+		Domain-0) name=dom0 ;;
+		dd | client) ;;
+		*) continue ;;
+		esac
+		[[ $t =~ ^[0-9]+\.[0-9]$ ]] ||
+			fail "xl list: Time(s) of $name is '$t', not seconds to 0.1"
+		# %8.1f: no leading zeros to read as octal.
+		_c["$name"]=$((${t%.*} * 10 + ${t#*.}))
+	done <$BENCH_XL_LIST
+	for name in dom0 dd client; do
+		[ -n "${_c[$name]:-}" ] ||
+			fail "xl list: no Time(s) for $name: $(tr '\n' '|' <$BENCH_XL_LIST)"
+	done
+}
+
 # xldrvd (docs/xldrvd.8).  The driver domain it supervises is "dd", which
 # xldrvd creates itself (with `xl create`, xl's own monitor would act on
 # a crash too) from a copy of consolidated/dd.cfg whose kernel binds the
