@@ -12,6 +12,10 @@
  * and the run ends with
  *   xldrv-hostile: <vbd>: done: <n> passed, <m> failed
  * then, after the index game, whether the backend closed the device.
+ *
+ * The vbd named by bad_ring_ref gets none of that: its ring-ref node is
+ * written with a letter after the number, which a backend must refuse
+ * rather than read as the number before it (a sscanf("%u") would).
  */
 #define pr_fmt(fmt) "xldrv-hostile: " fmt
 
@@ -25,6 +29,11 @@
 #include <xen/xenbus.h>
 #include <xen/interface/io/blkif.h>
 #include <xen/interface/io/protocols.h>
+
+static unsigned int bad_ring_ref;
+module_param(bad_ring_ref, uint, 0444);
+MODULE_PARM_DESC(bad_ring_ref,
+		 "device id of the vbd whose ring-ref is not a number (0: none)");
 
 struct xldrv_hostile {
 	struct xenbus_device *xdev;
@@ -262,6 +271,7 @@ static void xldrv_hostile_run(struct work_struct *work)
 static int xldrv_hostile_setup(struct xldrv_hostile *h)
 {
 	struct xenbus_device *xdev = h->xdev;
+	unsigned int id;
 	int err;
 
 	err = xenbus_setup_ring(xdev, GFP_KERNEL, (void **)&h->sring, 1,
@@ -298,8 +308,17 @@ static int xldrv_hostile_setup(struct xldrv_hostile *h)
 		goto err_ind_page;
 	h->ind_ref = err;
 
-	err = xenbus_printf(XBT_NIL, xdev->nodename, "ring-ref", "%u",
-			    h->ring_ref);
+	if (bad_ring_ref &&
+	    sscanf(xdev->nodename, "device/vbd/%u", &id) == 1 &&
+	    id == bad_ring_ref) {
+		pr_info("%s: case bad-ring-ref: ring-ref written as \"%ux\"\n",
+			xdev->nodename, h->ring_ref);
+		err = xenbus_printf(XBT_NIL, xdev->nodename, "ring-ref",
+				    "%ux", h->ring_ref);
+	} else {
+		err = xenbus_printf(XBT_NIL, xdev->nodename, "ring-ref", "%u",
+				    h->ring_ref);
+	}
 	if (!err)
 		err = xenbus_printf(XBT_NIL, xdev->nodename, "event-channel",
 				    "%u", h->evtchn);

@@ -9,7 +9,9 @@
 # with no request (late EOIs: counted as spurious), a flood, and last a producer
 # index 1000 ahead of what the ring holds.  blkmap answers each bad request
 # with an error, survives the flood, and closes each hostile device after
-# the index game; meanwhile the driver domain and a well-behaved client
+# the index game.  A third disk attached afterwards (xvdc, sda3 read-only)
+# gets a ring-ref that is not a number ("<ref>x"): blkmap refuses it and
+# closes that device, reporting which node.  Meanwhile the driver domain and a well-behaved client
 # (stock xen-blkfront, fio with crc32c verify) carry on.
 # lab-timeout: 540
 
@@ -25,7 +27,7 @@ dom_exec client "(fio --name=verify --filename=/dev/xvda --rw=randwrite \
 	--terse-version=3 >/tmp/fio.out 2>&1; echo \$? >/tmp/fio.rc) &"
 
 dom_create consolidated/client2.cfg 'vif=[]'
-dom_exec client2 "insmod /lab/modules/xldrv_hostile_blkfront.ko"
+dom_exec client2 "insmod /lab/modules/xldrv_hostile_blkfront.ko bad_ring_ref=51744"
 for vbd in 51712 51728; do
 	dom_exec -t 180 client2 "for i in \$(seq 900); do
 		dmesg | grep -q 'device/vbd/$vbd: done:' && exit 0; sleep 0.2; done; exit 1" ||
@@ -59,6 +61,24 @@ stats=$(dom_exec dd "cd /sys/bus/xen-backend/devices/vbd-$c2-51712/xldrv &&
 echo "$stats"
 echo "$stats" | grep -q '^spurious_events:[1-9]' ||
 	fail "blkmap saw no spurious event in the event storm"
+
+# A frontend's xenstore node that is not a number: refused, that device
+# closed, with the node named in its error.
+timeout 60 xl block-attach client2 \
+	'backend=dd,vdev=xvdc,format=raw,access=ro,backendtype=phy,target=/dev/sda3' ||
+	fail "xl block-attach client2 xvdc failed"
+be=/local/domain/$dd_id/backend/vbd/$c2/51744
+wait_for 30 "blkmap to refuse xvdc's ring-ref" sh -c \
+	"xenstore-read /local/domain/$dd_id/error/backend/vbd/$c2/51744/error"
+err=$(xenstore-read /local/domain/$dd_id/error/backend/vbd/$c2/51744/error)
+log "vbd 51744 of client2: $err"
+case $err in
+*"reading /local/domain/$c2/device/vbd/51744/ring-ref") ;;
+*) fail "blkmap's error for a ring-ref that is not a number: '$err'" ;;
+esac
+[ "$(xenstore-read $be/state)" -ge 5 ] ||
+	fail "blkmap left vbd 51744 in state $(xenstore-read $be/state) after refusing its ring-ref"
+dom_exec client2 "dmesg | grep 'xldrv-hostile: device/vbd/51744:'"
 
 # Everyone else carries on.
 dom_exec -t 400 client "while [ ! -f /tmp/fio.rc ]; do sleep 1; done; cat /tmp/fio.rc" |
