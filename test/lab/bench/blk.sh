@@ -201,19 +201,24 @@ fio_value() {
 
 # run_fio DOMAIN DEV IRQ JOB: the job in DOMAIN, dom0 asleep meanwhile;
 # fio-job's words in F, the domains' CPU time (bench_cpu_read) before and
-# after in C0 and C1.  The window holds the agent's start and reap of fio
-# and fio's own start and end besides the run: the same for both
-# backends, a few tenths of a second of the client's.
+# after in C0 and C1, the window's length in WINDOW_MS.  The window holds
+# the agent's start and reap of fio and fio's own start and end besides
+# the run: the same for both backends, a few tenths of a second of the
+# client's.
 declare -A C0 C1
 run_fio() {
-	local out
+	local out t0 t1
 	bench_cpu_read C0
+	t0=$(now)
 	dom_spawn "$1" fio "fio-job $2 $3 ${JOB_ARGS[$4]} $COMMON"
 	# And a second for fio to start: the guest's wait for the rest then
 	# forks little while fio still runs.
 	sleep $((ramp + runtime + 1))
 	out=$(dom_reap -t 120 "$1" fio) || fail "$1: fio $4 on $2 failed: $out"
+	t1=$(now)
 	bench_cpu_read C1
+	# /proc/uptime has two decimals: hundredths to ms.
+	WINDOW_MS=$(((10#${t1/./} - 10#${t0/./}) * 10))
 	kv_parse F "$out"
 	[ "${F[err]}" = 0 ] || fail "$1: fio $4 on $2: error: $out"
 	FIO_OUT=$out
@@ -277,10 +282,15 @@ sample() {
 	record "$job" "$cfg" value "$v"
 	# CPU time in ms: dom0 only starts and reaps fio, its share is
 	# logged but not summed.
+	# The share of the window each domain's vCPU ran (all have one but
+	# dom0): near 100% is a domain the job waits on.
 	for d in dom0 dd client; do
 		printf -v "cpu_$d" '%d' $(((C1[$d] - C0[$d]) * 100))
 		cpus+=" cpu_ms_$d=$((cpu_$d))"
+		((WINDOW_MS <= 0)) ||
+			record "$job" "$cfg" "busy_$d" $((cpu_$d * 100 / WINDOW_MS))
 	done
+	cpus+=" window_ms=$WINDOW_MS"
 	cpu=$((cpu_dd + cpu_client))
 	for m in ops:grant_ops calls:grant_calls notif:notif fe2be:fe2be \
 		be2fe:be2fe cpu:cpu cpu_dd:cpu_dd cpu_client:cpu_client; do
@@ -374,4 +384,8 @@ for job in $jobs; do
 	echo "BENCH-DETAIL blk $job cpu_ms/MiB" \
 		"dd: stock=$(fmt - "$(med "$job" stock cpu_dd)") xldrv=$(fmt - "$(med "$job" xldrv cpu_dd)")" \
 		"client: stock=$(fmt - "$(med "$job" stock cpu_client)") xldrv=$(fmt - "$(med "$job" xldrv cpu_client)")"
+	echo "BENCH-DETAIL blk $job busy% (CPU time / window)" \
+		"dd: stock=$(med "$job" stock busy_dd) xldrv=$(med "$job" xldrv busy_dd)" \
+		"client: stock=$(med "$job" stock busy_client) xldrv=$(med "$job" xldrv busy_client)" \
+		"dom0 (2 vCPUs): stock=$(med "$job" stock busy_dom0) xldrv=$(med "$job" xldrv busy_dom0)"
 done
