@@ -13,6 +13,8 @@
  * InitWait: device open, features published, waiting for the ring (not
  * for long if the frontend offered it already: see probe).
  * Connected: ring mapped, thread running.  Closing/Closed: ring gone.
+ * A fatal error (xenbus_dev_fatal) publishes Closing from any state; the
+ * device stays so until the frontend closes too.
  * Closed with online=0 (a detach): our directory is removed, as `xl devd`
  * would, and the xenbus core unregisters the device.  The frontend's
  * directory gone (Unknown): the device is unregistered.
@@ -343,6 +345,14 @@ static void xldrv_blkmap_frontend_changed(struct xenbus_device *xdev,
 		break;
 	case XenbusStateInitialised:
 	case XenbusStateConnected:
+		/*
+		 * Not again after a fatal error (xenbus_dev_fatal leaves the
+		 * device Closing) until the frontend has closed and started
+		 * over: each attempt logs an error, and a frontend could
+		 * rewrite its state as often as it likes.
+		 */
+		if (xdev->state == XenbusStateClosing)
+			break;
 		if (dev->state != XenbusStateConnected)
 			xldrv_blkmap_set_state(dev, XenbusStateConnected);
 		break;

@@ -18,7 +18,8 @@
  * port, rings gone.  Closed with online=0 (a detach): our directory is
  * removed (libxl waits for that; no `xl devd` here does it) and the xenbus
  * core unregisters the device.  The frontend's directory gone (Unknown):
- * the device is unregistered.
+ * the device is unregistered.  A fatal error (xenbus_dev_fatal) publishes
+ * Closing from any state; the vif stays so until the frontend closes too.
  *
  * Between InitWait and Connected, "held": the frontend is Connected and
  * so are we (rings, thread, port), but we stay InitWait until the NIC
@@ -296,6 +297,14 @@ static void xldrv_netmap_frontend_changed(struct xenbus_device *xdev,
 	case XenbusStateInitialised:
 		break;
 	case XenbusStateConnected:
+		/*
+		 * Not again after a fatal error (xenbus_dev_fatal leaves the
+		 * vif Closing) until the frontend has closed and started
+		 * over: each attempt logs an error, and a frontend could
+		 * rewrite its state as often as it likes.
+		 */
+		if (xdev->state == XenbusStateClosing)
+			break;
 		if (vif->state != XenbusStateConnected)
 			xldrv_netmap_set_state(vif, XenbusStateConnected);
 		break;

@@ -10,8 +10,8 @@
 # index 1000 ahead of what the ring holds.  blkmap answers each bad request
 # with an error, survives the flood, and closes each hostile device after
 # the index game.  A third disk attached afterwards (xvdc, sda3 read-only)
-# gets a ring-ref that is not a number ("<ref>x"): blkmap refuses it and
-# closes that device, reporting which node.  Meanwhile the driver domain and a well-behaved client
+# gets a ring-ref that is not a number ("<ref>x"): blkmap refuses it,
+# once, and closes that device, reporting which node.  Meanwhile the driver domain and a well-behaved client
 # (stock xen-blkfront, fio with crc32c verify) carry on.
 # lab-timeout: 540
 
@@ -79,6 +79,11 @@ esac
 [ "$(xenstore-read $be/state)" -ge 5 ] ||
 	fail "blkmap left vbd 51744 in state $(xenstore-read $be/state) after refusing its ring-ref"
 dom_exec client2 "dmesg | grep 'xldrv-hostile: device/vbd/51744:'"
+# Once: the frontend's state watch fires after the probe has tried, and
+# is not another try (each logs, and a frontend can rewrite its state
+# at will).
+n=$(dom_exec dd "dmesg | grep -c 'vbd-$c2-51744: 22 reading' || true")
+[ "$n" = 1 ] || fail "blkmap tried vbd 51744's ring-ref $n times, not once"
 
 # Everyone else carries on.
 dom_exec -t 400 client "while [ ! -f /tmp/fio.rc ]; do sleep 1; done; cat /tmp/fio.rc" |
