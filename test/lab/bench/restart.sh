@@ -100,10 +100,10 @@ peer ip neigh replace "$NOBODY_IP" lladdr 02:00:00:00:02:50 dev eth0 nud permane
 [ "$trace" != 1 ] || XLDRVD_DD_CMDLINE=xldrv.xstrace=1
 ev_trace=
 if [ "$trace" = 1 ]; then
-	if ev_trace_start; then
+	if why=$(ev_trace_start); then
 		ev_trace=1
 	else
-		echo "TRACE note: no kprobes on dom0's evtchn driver: dom0-ev lines left out"
+		echo "TRACE note: no kprobes on dom0's evtchn driver ($why): dom0-ev lines left out"
 	fi
 fi
 xldrvd_conf "heartbeat-timeout = 6" "max-restarts = 100" "window = 1" \
@@ -226,19 +226,20 @@ EOF
 # before the client and every dd are created, kept in EV_PORTS.
 EV=/sys/kernel/tracing/instances/xldrv-evtchn
 EV_PORTS=/tmp/ev-ports.txt
+# Prints why it could not, if it could not.
 ev_trace_start() {
-	local t=/sys/kernel/tracing
-	[ -e $t/trace ] || mount -t tracefs tracefs $t
-	grep -q ' evtchn_interrupt\b' /proc/kallsyms &&
-		grep -q ' evtchn_ioctl\b' /proc/kallsyms || return 1
-	[ -d $EV ] || mkdir $EV
-	echo tai >$EV/trace_clock
+	local t=/sys/kernel/tracing p
+	[ -e $t/trace ] || mount -t tracefs tracefs $t || return 1
+	[ -d $EV ] || mkdir $EV || return 1
+	echo tai >$EV/trace_clock || return 1
 	# struct user_evtchn: an rb_node (24 bytes), the user (8), the port.
-	{
-		echo "p:xldrvev/ioctl evtchn_ioctl cmd=%si:u32 arg=+u0(%dx):u32"
-		echo "r:xldrvev/ioctl_ret evtchn_ioctl ret=\$retval:s32"
-		echo "p:xldrvev/irq evtchn_interrupt port=+32(%si):u32"
-	} >>$t/kprobe_events || return 1
+	for p in "p:xldrvev/ioctl evtchn_ioctl cmd=%si:u32 arg=+u0(%dx):u32" \
+		"r:xldrvev/ioctl_ret evtchn_ioctl ret=\$retval:s32" \
+		"p:xldrvev/irq evtchn_interrupt port=+32(%si):u32"; do
+		echo "$p" >>$t/kprobe_events 2>/dev/null && continue
+		echo "'$p' refused ($(grep -E ' evtchn_(ioctl|interrupt)' /proc/kallsyms | tr '\n\t' '  '))"
+		return 1
+	done
 	echo 'comm == "xenstored"' >$EV/events/xldrvev/ioctl/filter
 	echo 'comm == "xenstored"' >$EV/events/xldrvev/ioctl_ret/filter
 	: >$EV_PORTS
@@ -296,9 +297,10 @@ ev_trace_show() {
 # rt_check DOMAIN: how far apart DOMAIN's realtime clock (xs-trace's
 # clock) and dom0's are, as seen by a watch: the domain writes its
 # realtime in ms 5 times, dom0 stamps each on arrival; the least
-# difference is dom0 ahead of DOMAIN plus the quickest delivery (a few
-# ms).  Near 0 is what lets xs-trace's stamps go on dom0's time line
-# with no offset.
+# difference, RT_OFF, is dom0 ahead of DOMAIN plus the quickest delivery
+# (a few ms).  Taken after every run: the first runs found the guests'
+# realtime hundreds of ms behind dom0's, by more for a guest booted
+# later.
 rt_check() {
 	local id ck
 	id=$(domid "$1")
@@ -310,8 +312,10 @@ rt_check() {
 	dom_exec "$1" "bash -c 'for i in 1 2 3 4 5; do t=\${EPOCHREALTIME/./}
 		xenstore-write data/xldrv-lab/rtclock \$((t / 1000)); sleep 0.3; done'" >/dev/null
 	wait $ck_pid 2>/dev/null || true
+	RT_OFF=$(clock_offset /tmp/rt-$1.txt) ||
+		fail "no realtime from $1: $(tr '\n' ' ' </tmp/rt-$1.txt)"
 	echo "TRACE $1 realtime: dom0's arrival less $1's stamp, least of 5:" \
-		"$(clock_offset /tmp/rt-$1.txt || echo none) ms"
+		"$RT_OFF ms"
 }
 
 # TRACE=1: the client's kernel log on dom0's clock too, as dd's (above):
@@ -322,8 +326,9 @@ rt_check() {
 # /proc/uptime has 10 ms steps.  Its log clock's lead is taken off as
 # for dd's (the "at least 70-84 ms late" of the sixth run,
 # docs/benchmarks.md, was mostly that lead).
-cl_off=
-if [ "$trace" = 1 ]; then
+# Taken after every run, as dd's offset is (the client's clock drifts
+# from dom0's: see rt_check).
+client_log_offset() {
 	ck=/local/domain/$cid/data/xldrv-lab/clock
 	xenstore-write "$ck" none
 	stamp_values "$ck" 5 /tmp/client-clock.txt
@@ -339,6 +344,10 @@ if [ "$trace" = 1 ]; then
 	[[ $cl_lead =~ ^-?[0-9]+$ ]] || fail "no client log clock: $cl_lead"
 	echo "TRACE client log clock ahead of uptime by ${cl_lead} ms"
 	cl_off=$((cl_off - cl_lead))
+}
+cl_off=
+if [ "$trace" = 1 ]; then
+	client_log_offset
 	rt_check client
 fi
 
@@ -436,6 +445,7 @@ for ((r = 1; r <= runs; r++)); do
 		dom_exec dd "dmesg | grep -E 'xldrv|e1000|eth0' | tail -n 14" |
 			awk -v off="$off" -v t0="$t0" '/^\[/ { t = $0; sub(/^\[ */, "", t)
 				printf "TRACE dd %d %s\n", t * 1000 + off - t0, $0 }'
+		client_log_offset
 		dom_exec client "dmesg | grep -E 'xldrv_(blk|net)front' | tail -n 8" |
 			awk -v off="$cl_off" -v t0="$t0" '/^\[/ { t = $0; sub(/^\[ */, "", t)
 				if (t * 1000 + off - t0 > 0)
@@ -443,13 +453,13 @@ for ((r = 1; r <= runs; r++)); do
 		# xenstore: the devices' requests (with their round trips, ms)
 		# and watch events, and the watch handlers' calls (xs-trace):
 		# dd's from its boot, the client's from the pause.  Their
-		# clock is realtime (see rt_check), so no offset.
-		rt_check dd
+		# clock is realtime, put on dom0's by rt_check's offsets.
 		for d in dd client; do
+			rt_check $d
 			dom_exec_long $d "xs-trace show | grep -E '/(vbd|vif)/| tx-| xldrv_'" |
-				awk -v t0="$t0" -v d=$d '
+				awk -v off="$RT_OFF" -v t0="$t0" -v d=$d '
 				$6 ~ /(backend|device)\/(vbd|vif)|^xldrv/ || $5 ~ /^tx-/ {
-					t = $1 * 1000 - t0
+					t = $1 * 1000 + off - t0
 					if (t > 0)
 						printf "TRACE %s-xs %d %s\n", d, t, $0 }'
 		done
