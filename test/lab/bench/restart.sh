@@ -67,11 +67,8 @@
 # domains' xenstore traffic for the devices, each request with its
 # round trip, each watch event as it arrives, each call of the
 # mappers' and frontends' watch handlers (domu/bin/xs-trace: dd traces
-# from boot, by a word on its command line; stamped by realtime, which
-# rt_check compares with dom0's); each kick between xenstored and dd or
-# the client, from dom0's evtchn driver (ev_trace_show); and the
-# client's CPU time used and stolen over the run, and which of its
-# threads used it.
+# from boot, by a word on its command line); and the client's CPU time
+# used and stolen over the run, and which of its threads used it.
 # A hang, not a panic: `xl pause` takes effect when it returns, so both
 # times start at the same moment (a panic starts when dd's agent gets to
 # run the sysrq, a few hundred ms after dom0 asks).
@@ -98,14 +95,6 @@ NOBODY_IP=192.0.2.250
 peer ip neigh replace "$NOBODY_IP" lladdr 02:00:00:00:02:50 dev eth0 nud permanent
 # TRACE: dd traces its xenstore traffic from boot (xs-trace, dd-devices).
 [ "$trace" != 1 ] || XLDRVD_DD_CMDLINE=xldrv.xstrace=1
-ev_trace=
-if [ "$trace" = 1 ]; then
-	if why=$(ev_trace_start); then
-		ev_trace=1
-	else
-		echo "TRACE note: no kprobes on dom0's evtchn driver ($why): dom0-ev lines left out"
-	fi
-fi
 xldrvd_conf "heartbeat-timeout = 6" "max-restarts = 100" "window = 1" \
 	"backoff-initial-ms = 1"
 xldrvd_start
@@ -216,108 +205,6 @@ EOF
 )"
 }
 
-# TRACE=1, dom0's side of xenstore (ev_trace_start, ev_trace_show): when
-# xenstored kicks a domain's xenstore event channel (IOCTL_EVTCHN_NOTIFY
-# on /dev/xen/evtchn) and when a domain kicks xenstored (the evtchn
-# driver's interrupt handler), by kprobe events in a trace instance of
-# their own, clock "tai" as xs-trace's in the guests.  Which port is
-# which domain's comes from xenstored's own IOCTL_EVTCHN_BIND_INTERDOMAIN
-# (the domain; its return value is the port) and UNBIND, traced from
-# before the client and every dd are created, kept in EV_PORTS.
-EV=/sys/kernel/tracing/instances/xldrv-evtchn
-EV_PORTS=/tmp/ev-ports.txt
-# Prints why it could not, if it could not.
-ev_trace_start() {
-	local t=/sys/kernel/tracing p
-	[ -e $t/trace ] || mount -t tracefs tracefs $t || return 1
-	[ -d $EV ] || mkdir $EV || return 1
-	echo tai >$EV/trace_clock || return 1
-	# struct user_evtchn: an rb_node (24 bytes), the user (8), the port.
-	for p in "p:xldrvev/ioctl evtchn_ioctl cmd=%si:u32 arg=+u0(%dx):u32" \
-		"r:xldrvev/ioctl_ret evtchn_ioctl ret=\$retval:s32" \
-		"p:xldrvev/irq evtchn_interrupt port=+32(%si):u32"; do
-		echo "$p" >>$t/kprobe_events 2>/dev/null && continue
-		echo "'$p' refused ($(grep -E ' evtchn_(ioctl|interrupt)' /proc/kallsyms | tr '\n\t' '  '))"
-		return 1
-	done
-	echo 'comm == "xenstored"' >$EV/events/xldrvev/ioctl/filter
-	echo 'comm == "xenstored"' >$EV/events/xldrvev/ioctl_ret/filter
-	: >$EV_PORTS
-	echo 1 >$EV/events/xldrvev/enable
-}
-
-# ev_trace_show DD CLIENT T0: since the last call, each kick between
-# xenstored and the domains DD and CLIENT (domids), as "TRACE dom0-ev MS
-# xenstored->NAME|NAME->xenstored port P", MS from T0 (dom0's realtime,
-# ms); then empties the buffer.  The bindings seen are kept.
-ev_trace_show() {
-	# _IOC(_IOC_NONE, 'E', nr, size): bind 1 (8 bytes), unbind 3 and
-	# notify 4 (4 bytes each).
-	awk -v dd="$1" -v cl="$2" -v t0="$3" -v ports=$EV_PORTS '
-		BEGIN { while ((getline l <ports) > 0) { split(l, w, " "); dom[w[1]] = w[2] } }
-		function field(name,   k, v) {
-			for (k = 1; k <= NF; k++)
-				if (index($k, name "=") == 1)
-					return substr($k, length(name) + 2)
-			return ""
-		}
-		function who(p) {
-			if (!(p in dom)) return ""
-			return dom[p] == dd ? "dd" : dom[p] == cl ? "client" : ""
-		}
-		/^#/ { next }
-		{
-			for (k = 1; k < NF; k++)
-				if ($k ~ /^[0-9]+\.[0-9]+:$/ && $(k + 1) ~ /:$/)
-					break
-			if (k == NF) next
-			ts = $k; sub(/:$/, "", ts)
-			ev = $(k + 1); sub(/:$/, "", ev)
-			t = ts * 1000 - t0
-			if (ev == "ioctl") {
-				cmd = field("cmd") + 0; arg = field("arg") + 0
-				if (cmd == 541953) bind = arg
-				else if (cmd == 279811) delete dom[arg]
-				else if (cmd == 279812 && (n = who(arg)) != "" && t > 0)
-					printf "TRACE dom0-ev %d xenstored->%s port %d\n", t, n, arg
-			} else if (ev == "ioctl_ret") {
-				if (bind != "" && (r = field("ret") + 0) > 0)
-					dom[r] = bind
-				bind = ""
-			} else if (ev == "irq") {
-				p = field("port") + 0
-				if ((n = who(p)) != "" && t > 0)
-					printf "TRACE dom0-ev %d %s->xenstored port %d\n", t, n, p
-			}
-		}
-		END { for (p in dom) print p, dom[p] >ports }' $EV/trace
-	echo >$EV/trace
-}
-
-# rt_check DOMAIN: how far apart DOMAIN's realtime clock (xs-trace's
-# clock) and dom0's are, as seen by a watch: the domain writes its
-# realtime in ms 5 times, dom0 stamps each on arrival; the least
-# difference, RT_OFF, is dom0 ahead of DOMAIN plus the quickest delivery
-# (a few ms).  Taken after every run: the first runs found the guests'
-# realtime hundreds of ms behind dom0's, by more for a guest booted
-# later.
-rt_check() {
-	local id ck
-	id=$(domid "$1")
-	ck=/local/domain/$id/data/xldrv-lab/rtclock
-	xenstore-write "$ck" none
-	stamp_values "$ck" 5 /tmp/rt-$1.txt
-	ck_pid=$!
-	sleep 1
-	dom_exec "$1" "bash -c 'for i in 1 2 3 4 5; do t=\${EPOCHREALTIME/./}
-		xenstore-write data/xldrv-lab/rtclock \$((t / 1000)); sleep 0.3; done'" >/dev/null
-	wait $ck_pid 2>/dev/null || true
-	RT_OFF=$(clock_offset /tmp/rt-$1.txt) ||
-		fail "no realtime from $1: $(tr '\n' ' ' </tmp/rt-$1.txt)"
-	echo "TRACE $1 realtime: dom0's arrival less $1's stamp, least of 5:" \
-		"$RT_OFF ms"
-}
-
 # TRACE=1: the client's kernel log on dom0's clock too, as dd's (above):
 # the client writes its uptime in ms 5 times, a watch in dom0 stamps
 # them, the least difference is the offset.  Unlike dd's heartbeats these
@@ -326,9 +213,8 @@ rt_check() {
 # /proc/uptime has 10 ms steps.  Its log clock's lead is taken off as
 # for dd's (the "at least 70-84 ms late" of the sixth run,
 # docs/benchmarks.md, was mostly that lead).
-# Taken after every run, as dd's offset is (the client's clock drifts
-# from dom0's: see rt_check).
-client_log_offset() {
+cl_off=
+if [ "$trace" = 1 ]; then
 	ck=/local/domain/$cid/data/xldrv-lab/clock
 	xenstore-write "$ck" none
 	stamp_values "$ck" 5 /tmp/client-clock.txt
@@ -344,11 +230,6 @@ client_log_offset() {
 	[[ $cl_lead =~ ^-?[0-9]+$ ]] || fail "no client log clock: $cl_lead"
 	echo "TRACE client log clock ahead of uptime by ${cl_lead} ms"
 	cl_off=$((cl_off - cl_lead))
-}
-cl_off=
-if [ "$trace" = 1 ]; then
-	client_log_offset
-	rt_check client
 fi
 
 # -WWW: writes to a whole device; -B: the totals, raw (times in ns), when
@@ -445,25 +326,23 @@ for ((r = 1; r <= runs; r++)); do
 		dom_exec dd "dmesg | grep -E 'xldrv|e1000|eth0' | tail -n 14" |
 			awk -v off="$off" -v t0="$t0" '/^\[/ { t = $0; sub(/^\[ */, "", t)
 				printf "TRACE dd %d %s\n", t * 1000 + off - t0, $0 }'
-		client_log_offset
 		dom_exec client "dmesg | grep -E 'xldrv_(blk|net)front' | tail -n 8" |
 			awk -v off="$cl_off" -v t0="$t0" '/^\[/ { t = $0; sub(/^\[ */, "", t)
 				if (t * 1000 + off - t0 > 0)
 					printf "TRACE client %d %s\n", t * 1000 + off - t0, $0 }'
 		# xenstore: the devices' requests (with their round trips, ms)
 		# and watch events, and the watch handlers' calls (xs-trace):
-		# dd's from its boot, the client's from the pause.  Their
-		# clock is realtime, put on dom0's by rt_check's offsets.
+		# dd's from its boot, the client's from the pause.
 		for d in dd client; do
-			rt_check $d
+			xo=$off
+			[ $d = dd ] || xo=$cl_off
 			dom_exec_long $d "xs-trace show | grep -E '/(vbd|vif)/| tx-| xldrv_'" |
-				awk -v off="$RT_OFF" -v t0="$t0" -v d=$d '
+				awk -v off="$xo" -v t0="$t0" -v d=$d '
 				$6 ~ /(backend|device)\/(vbd|vif)|^xldrv/ || $5 ~ /^tx-/ {
 					t = $1 * 1000 + off - t0
 					if (t > 0)
 						printf "TRACE %s-xs %d %s\n", d, t, $0 }'
 		done
-		[ -z "$ev_trace" ] || ev_trace_show "$new" "$cid" "$t0"
 		# Replies: only the first 3 after the gap, which end it.
 		awk -v t0="$t0" '{ t = $1 * 1000 - t0 }
 			/ICMP echo reply/ { if (last && t - last > 500) k = 3; last = t
