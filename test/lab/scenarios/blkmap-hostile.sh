@@ -11,8 +11,9 @@
 # with an error, survives the flood, and closes each hostile device after
 # the index game.  A third disk attached afterwards (xvdc, sda3 read-only)
 # gets a ring-ref that is not a number ("<ref>x"): blkmap refuses it,
-# once, and closes that device, reporting which node.  Meanwhile the driver domain and a well-behaved client
-# (stock xen-blkfront, fio with crc32c verify) carry on.
+# once, and closes that device, reporting which node.  Meanwhile the
+# driver domain and a well-behaved client (stock xen-blkfront, fio with
+# crc32c verify) carry on.
 # lab-timeout: 540
 
 dom_create consolidated/dd.cfg
