@@ -20,7 +20,9 @@
 # 4 KiB random read and write at iodepth 32 (IOPS); direct, libaio,
 # time-based after a ramp.  Settings from the environment of test/lab/run:
 # XLDRV_BENCH_PAIRS (5), _RUNTIME (8 s), _RAMP (2 s), _WARMUP (3 s of
-# unmeasured seqread after each attach), _JOBS (all four).
+# unmeasured seqread after each attach), _JOBS (all four), _BLKMAP_PARAMS
+# (module parameters for xldrv_blkmap, as insmod takes them; none: its
+# defaults).
 # lab-timeout: 1800
 
 pairs=$(bench_param PAIRS 5)
@@ -28,6 +30,9 @@ runtime=$(bench_param RUNTIME 8)
 ramp=$(bench_param RAMP 2)
 warmup=$(bench_param WARMUP 3)
 jobs=$(bench_param JOBS "seqread seqwrite randread randwrite")
+blkmap_params=$(bench_param BLKMAP_PARAMS "")
+[[ $blkmap_params =~ ^([a-z_]+=[0-9]+( |$))*$ ]] ||
+	fail "BLKMAP_PARAMS: name=number, separated by spaces: '$blkmap_params'"
 for v in "$pairs" "$runtime" "$ramp" "$warmup"; do
 	[[ $v =~ ^[0-9]+$ ]] || fail "bench settings must be whole numbers: '$v'"
 done
@@ -46,7 +51,7 @@ for job in $jobs; do
 done
 echo "BENCH-CONFIG blk pairs=$pairs runtime=${runtime}s ramp=${ramp}s" \
 	"warmup=${warmup}s jobs=${jobs// /,} seq=1M,iodepth=8" \
-	"rand=4k,iodepth=32 direct=1 ioengine=libaio dev=sda1(96MiB)"
+	"rand=4k,iodepth=32 direct=1 ioengine=libaio dev=sda1(96MiB)${blkmap_params:+ blkmap=${blkmap_params// /,}}"
 
 # The interrupt (event channel) a backend takes its frontend's
 # notifications on, in dd.
@@ -129,7 +134,11 @@ blk_use() {
 	[ "$BE" != "$cfg" ] || return 0
 	start=$(now)
 	[ -z "$BE" ] || blk_detach
-	dom_exec dd "dd-blk-backend $cfg"
+	if [ "$cfg" = xldrv ]; then
+		dom_exec dd "dd-blk-backend xldrv $blkmap_params"
+	else
+		dom_exec dd "dd-blk-backend $cfg"
+	fi
 	xl block-attach client \
 		"backend=dd,vdev=xvda,format=raw,access=rw,backendtype=phy,target=/dev/sda1" ||
 		fail "xl block-attach client (for $cfg) failed"
@@ -185,7 +194,7 @@ per_mib() {
 }
 
 # The sample's value from fio-job's words F: MiB/s to 1 decimal, or IOPS.
-declare -A F D
+declare -A F D I
 fio_value() {
 	local -n _fv=$1
 	local d x
@@ -224,12 +233,16 @@ run_fio() {
 	FIO_OUT=$out
 }
 
+# blkmap's counters directory for the client's disk, in dd.
+xs_dir() {
+	echo "/sys/bus/xen-backend/devices/vbd-$CLIENT_ID-51712/xldrv"
+}
+
 # dd's counters since the previous call (dd-counters), into D: blkmap's own
 # too when it serves.
 dd_counters() {
 	local dir=
-	[ "$1" != xldrv ] ||
-		dir=/sys/bus/xen-backend/devices/vbd-$CLIENT_ID-51712/xldrv
+	[ "$1" != xldrv ] || dir=$(xs_dir)
 	DD_OUT=$(dom_exec dd "dd-counters $(be_irq "$1") $dir")
 	kv_parse D "$DD_OUT"
 }
@@ -269,7 +282,21 @@ sample() {
 	local d cpu_dd cpu_client cpu_dom0 cpu cpus=''
 	local -A pm
 	local -a ddw
+	local infl=''
+	# How deep blkmap's queue is while the client runs: sampled in dd,
+	# started before the window (dom_spawn is a round trip), looking
+	# only while requests come.
+	[ "$cfg" != xldrv ] ||
+		dom_spawn dd inflight "blkmap-inflight $(xs_dir) $((ramp + runtime + 3))"
 	run_fio client /dev/xvda blkif "$job"
+	if [ "$cfg" = xldrv ]; then
+		infl=$(dom_reap -t 30 dd inflight) ||
+			fail "dd: blkmap-inflight failed: $infl"
+		kv_parse I "$infl"
+		record "$job" xldrv inflight "${I[inflight_median]}"
+		record "$job" xldrv inflight_ge4 "${I[inflight_ge4]}"
+		infl=" $infl"
+	fi
 	dd_counters "$cfg"
 	fio_value v "$job"
 	sectors=${F[dev_sectors]}
@@ -316,7 +343,7 @@ sample() {
 		"unit=$(job_unit "$job") $FIO_OUT ${ddw[*]/#/dd_}" \
 		"fe2be=$fe2be be2fe=$be2fe grant_ops/MiB=${pm[grant_ops]}" \
 		"grant_hypercalls/MiB=${pm[grant_calls]}" \
-		"notifications/MiB=${pm[notif]}$cpus cpu_ms/MiB=${pm[cpu]}"
+		"notifications/MiB=${pm[notif]}$cpus cpu_ms/MiB=${pm[cpu]}$infl"
 }
 
 # run_set CONFIG PAIR: every job once.
@@ -388,4 +415,7 @@ for job in $jobs; do
 		"dd: stock=$(med "$job" stock busy_dd) xldrv=$(med "$job" xldrv busy_dd)" \
 		"client: stock=$(med "$job" stock busy_client) xldrv=$(med "$job" xldrv busy_client)" \
 		"dom0 (2 vCPUs): stock=$(med "$job" stock busy_dom0) xldrv=$(med "$job" xldrv busy_dom0)"
+	echo "BENCH-DETAIL blk $job requests in flight in blkmap (dd, while the client runs):" \
+		"median=$(med "$job" xldrv inflight)" \
+		"4_or_more=$(med "$job" xldrv inflight_ge4)% of the time"
 done
