@@ -72,6 +72,8 @@ enum xldrv_netmap_other_drop {
 	XLDRV_NETMAP_DROP_HAIRPIN,	/* to its own MAC */
 	XLDRV_NETMAP_DROP_NOMEM,
 	XLDRV_NETMAP_DROP_DISABLED,	/* for a vif disabled as hostile */
+	XLDRV_NETMAP_DROP_NO_LINK_FULL,	/* held for the link: no room */
+	XLDRV_NETMAP_DROP_NO_LINK_STALE, /* held for the link: too long */
 	XLDRV_NETMAP_NR_OTHER_DROPS,
 };
 
@@ -92,6 +94,8 @@ struct xldrv_netmap_stats {
 	atomic64_t tx_dropped[XLDRV_NETMAP_NR_DROPS];
 	atomic64_t rx_dropped[XLDRV_NETMAP_NR_DROPS];
 	atomic64_t other_dropped[XLDRV_NETMAP_NR_OTHER_DROPS];
+	atomic64_t link_held;		/* for the wire, before the NIC's link */
+	atomic64_t link_sent;		/* of those, sent when it came */
 };
 
 /* One physical interface shared by the vifs that name it. */
@@ -103,6 +107,13 @@ struct xldrv_netmap_port {
 	/* Connected vifs: RCU readers, writers under xldrv_netmap_lock. */
 	struct list_head vifs;
 	unsigned int users;		/* vifs probed on it */
+	/*
+	 * Whether the NIC transmits (up, carrier, its qdisc active), as
+	 * its last NETDEV_UP/CHANGE said; until it does, frames for the
+	 * wire wait in their vif's link_wait.  Written under hold_lock.
+	 */
+	bool linked;
+	spinlock_t hold_lock;
 };
 
 /* What a frame to the client needs of its frontend. */
@@ -132,16 +143,16 @@ struct xldrv_netmap_rx_meta {
 struct xldrv_netmap_vif {
 	struct xenbus_device *xdev;
 	struct delayed_work rm_work;	/* our directory, after a detach */
-	struct work_struct link_work;	/* the NIC got its link: Connected */
-	struct mutex state_lock;	/* state moves: xenwatch, link_work */
+	struct mutex state_lock;	/* state moves */
 	domid_t domid;
 	enum xenbus_state state;
-	bool held;			/* rings up, Connected awaits the link */
 
 	struct xldrv_netmap_policy pol;
 	struct xldrv_netmap_port *port;
 	struct list_head port_node;	/* port->vifs, while connected */
 	bool on_port;
+	/* Its frames for the wire while the NIC has no link (port.c). */
+	struct sk_buff_head link_wait;
 
 	/* Connected: fixed until disconnect. */
 	struct xldrv_netmap_fe_features fe;
@@ -182,7 +193,6 @@ void xldrv_netmap_port_detach(struct xldrv_netmap_vif *vif);
 void xldrv_netmap_switch(struct xldrv_netmap_vif *from, struct sk_buff *skb);
 int xldrv_netmap_port_init(void);
 void xldrv_netmap_port_exit(void);
-bool xldrv_netmap_port_has_link(struct xldrv_netmap_port *port);
 void xldrv_netmap_ports_each_nic(void (*fn)(struct net_device *nic,
 					    void *arg), void *arg);
 

@@ -73,6 +73,100 @@ static rx_handler_result_t xldrv_netmap_handle_frame(struct sk_buff **pskb)
 }
 
 /*
+ * Frames for the wire while the NIC cannot send them (no link yet, its
+ * qdisc still noop, which would drop them) wait, a few per vif, and go
+ * when the link comes.  A vif goes Connected without waiting for the
+ * link: after a driver domain restart its client reconnects while the
+ * NIC negotiates (seconds, on some), and its gratuitous ARP, which is
+ * what tells the network where the client is, must not be lost to the
+ * wait.  The oldest frames are kept, not the newest: that announcement
+ * is the first.  Held longer than the age below, a frame says something
+ * stale and is dropped instead.
+ */
+#define XLDRV_NETMAP_LINK_WAIT_FRAMES 32
+#define XLDRV_NETMAP_LINK_WAIT_AGE (5 * HZ)
+
+struct xldrv_netmap_link_wait_cb {
+	struct xldrv_netmap_vif *from;	/* held under RTNL while sent */
+	unsigned long since;		/* jiffies */
+};
+
+static struct xldrv_netmap_link_wait_cb *
+xldrv_netmap_link_wait_cb(struct sk_buff *skb)
+{
+	BUILD_BUG_ON(sizeof(struct xldrv_netmap_link_wait_cb) >
+		     sizeof(skb->cb));
+	return (struct xldrv_netmap_link_wait_cb *)skb->cb;
+}
+
+/* True: @skb, for the NIC, is held (or dropped) until it has a link. */
+static bool xldrv_netmap_link_wait(struct xldrv_netmap_port *port,
+				   struct xldrv_netmap_vif *from,
+				   struct sk_buff *skb)
+{
+	struct xldrv_netmap_link_wait_cb *cb;
+	bool taken = false;
+
+	if (likely(READ_ONCE(port->linked)))
+		return false;
+	spin_lock_bh(&port->hold_lock);
+	if (port->linked)
+		goto out;
+	taken = true;
+	if (skb_queue_len(&from->link_wait) >= XLDRV_NETMAP_LINK_WAIT_FRAMES) {
+		atomic64_inc(&from->stats.other_dropped[XLDRV_NETMAP_DROP_NO_LINK_FULL]);
+		kfree_skb(skb);
+		goto out;
+	}
+	cb = xldrv_netmap_link_wait_cb(skb);
+	cb->from = from;
+	cb->since = jiffies;
+	__skb_queue_tail(&from->link_wait, skb);
+	atomic64_inc(&from->stats.link_held);
+out:
+	spin_unlock_bh(&port->hold_lock);
+	return taken;
+}
+
+/*
+ * The NIC's link as linkwatch has just applied it (@up: it sends).
+ * Under RTNL, which keeps every vif on the port while its frames go.
+ * The held frames are taken in one move with the flag, so none is left
+ * behind and none sent after the flag overtakes them by more than this
+ * function's own run.
+ */
+static void xldrv_netmap_port_set_link(struct xldrv_netmap_port *port,
+				       bool up)
+{
+	struct xldrv_netmap_link_wait_cb *cb;
+	struct xldrv_netmap_vif *vif;
+	struct sk_buff_head out;
+	struct sk_buff *skb;
+
+	ASSERT_RTNL();
+	__skb_queue_head_init(&out);
+	spin_lock_bh(&port->hold_lock);
+	WRITE_ONCE(port->linked, up);
+	if (up)
+		list_for_each_entry(vif, &port->vifs, port_node)
+			skb_queue_splice_tail_init(&vif->link_wait, &out);
+	spin_unlock_bh(&port->hold_lock);
+
+	while ((skb = __skb_dequeue(&out))) {
+		cb = xldrv_netmap_link_wait_cb(skb);
+		vif = cb->from;
+		if (time_after(jiffies, cb->since + XLDRV_NETMAP_LINK_WAIT_AGE)) {
+			atomic64_inc(&vif->stats.other_dropped[XLDRV_NETMAP_DROP_NO_LINK_STALE]);
+			kfree_skb(skb);
+			continue;
+		}
+		memset(skb->cb, 0, sizeof(skb->cb));
+		atomic64_inc(&vif->stats.link_sent);
+		dev_queue_xmit(skb);
+	}
+}
+
+/*
  * A frame from @from, checked, with skb->data at its Ethernet header:
  * to the client it is addressed to, or every client and the NIC, or the
  * NIC.  Consumes @skb.
@@ -113,7 +207,8 @@ void xldrv_netmap_switch(struct xldrv_netmap_vif *from, struct sk_buff *skb)
 		goto out;
 	}
 	skb->dev = nic;
-	dev_queue_xmit(skb);
+	if (!xldrv_netmap_link_wait(port, from, skb))
+		dev_queue_xmit(skb);
 out:
 	rcu_read_unlock();
 }
@@ -157,6 +252,7 @@ static int xldrv_netmap_port_open(struct xldrv_netmap_port *port)
 		pr_info("%s: brought up for its clients\n", port->name);
 	}
 	dev_hold(nic);
+	port->linked = netif_running(nic) && netif_oper_up(nic);
 	rcu_assign_pointer(port->nic, nic);
 	rtnl_unlock();
 	return 0;
@@ -174,13 +270,25 @@ out_unlock:
 static void xldrv_netmap_port_release_nic(struct xldrv_netmap_port *port)
 {
 	struct net_device *nic = rtnl_dereference(port->nic);
+	struct xldrv_netmap_vif *vif;
+	struct sk_buff_head gone;
 
 	if (!nic)
 		return;
+	__skb_queue_head_init(&gone);
 	netdev_rx_handler_unregister(nic);
 	dev_set_promiscuity(nic, -1);
 	RCU_INIT_POINTER(port->nic, NULL);
 	synchronize_net();
+	/* Held frames name the NIC, which holds no reference for them. */
+	list_for_each_entry(vif, &port->vifs, port_node) {
+		spin_lock_bh(&port->hold_lock);
+		skb_queue_splice_init(&vif->link_wait, &gone);
+		spin_unlock_bh(&port->hold_lock);
+		atomic64_add(skb_queue_len(&gone),
+			     &vif->stats.other_dropped[XLDRV_NETMAP_DROP_NO_NIC]);
+		__skb_queue_purge(&gone);
+	}
 	dev_put(nic);
 }
 
@@ -213,6 +321,7 @@ int xldrv_netmap_port_get(const char *name, struct xldrv_netmap_port **out)
 	}
 	strscpy(port->name, name, sizeof(port->name));
 	INIT_LIST_HEAD(&port->vifs);
+	spin_lock_init(&port->hold_lock);
 	err = xldrv_netmap_port_open(port);
 	if (err) {
 		kfree(port);
@@ -305,35 +414,6 @@ void xldrv_netmap_port_detach(struct xldrv_netmap_vif *vif)
 }
 
 /*
- * Whether @port's NIC moves frames: up, with carrier, as linkwatch last
- * saw it (the NETDEV_CHANGE below follows that same state).
- */
-bool xldrv_netmap_port_has_link(struct xldrv_netmap_port *port)
-{
-	struct net_device *nic;
-	bool up;
-
-	rcu_read_lock();
-	nic = rcu_dereference(port->nic);
-	up = nic && netif_running(nic) && netif_oper_up(nic);
-	rcu_read_unlock();
-	return up;
-}
-
-/*
- * The NIC got its link: vifs held at InitWait for it may go Connected
- * (xenbus.c).  Not from here, under RTNL: a state move takes the vif's
- * state_lock, which the xenwatch thread holds while it takes RTNL.
- */
-static void xldrv_netmap_port_link_up(struct xldrv_netmap_port *port)
-{
-	struct xldrv_netmap_vif *vif;
-
-	list_for_each_entry(vif, &port->vifs, port_node)
-		schedule_work(&vif->link_work);
-}
-
-/*
  * The NIC is going away (its driver unbound, say): let go of it, or its
  * unregistration waits for us forever.  Its vifs stay, with nowhere to
  * send; a new probe names a new port.
@@ -347,9 +427,15 @@ static int xldrv_netmap_netdev_event(struct notifier_block *nb,
 	if (dev->rx_handler != xldrv_netmap_handle_frame)
 		return NOTIFY_DONE;
 	port = rtnl_dereference(dev->rx_handler_data);
-	if ((event == NETDEV_CHANGE || event == NETDEV_UP) &&
-	    netif_running(dev) && netif_oper_up(dev)) {
-		xldrv_netmap_port_link_up(port);
+	/*
+	 * linkwatch sends CHANGE once it has applied a carrier change, the
+	 * qdisc included; an open with the carrier already on, UP.
+	 */
+	if (event == NETDEV_CHANGE || event == NETDEV_UP ||
+	    event == NETDEV_GOING_DOWN) {
+		xldrv_netmap_port_set_link(port, event != NETDEV_GOING_DOWN &&
+					   netif_running(dev) &&
+					   netif_oper_up(dev));
 		return NOTIFY_DONE;
 	}
 	if (event != NETDEV_UNREGISTER)

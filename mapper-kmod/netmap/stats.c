@@ -19,6 +19,8 @@ const char *const xldrv_netmap_other_drop_name[XLDRV_NETMAP_NR_OTHER_DROPS] = {
 	[XLDRV_NETMAP_DROP_HAIRPIN] = "to_itself",
 	[XLDRV_NETMAP_DROP_NOMEM] = "no_memory",
 	[XLDRV_NETMAP_DROP_DISABLED] = "vif_disabled",
+	[XLDRV_NETMAP_DROP_NO_LINK_FULL] = "no_link_full",
+	[XLDRV_NETMAP_DROP_NO_LINK_STALE] = "no_link_stale",
 };
 
 /* Which way the frames went: "any" for both. */
@@ -30,6 +32,8 @@ static const char *const xldrv_netmap_other_drop_dir[XLDRV_NETMAP_NR_OTHER_DROPS
 	[XLDRV_NETMAP_DROP_HAIRPIN] = "tx",
 	[XLDRV_NETMAP_DROP_NOMEM] = "any",
 	[XLDRV_NETMAP_DROP_DISABLED] = "rx",
+	[XLDRV_NETMAP_DROP_NO_LINK_FULL] = "tx",
+	[XLDRV_NETMAP_DROP_NO_LINK_STALE] = "tx",
 };
 
 #define XLDRV_NETMAP_STAT(name)                                             \
@@ -51,6 +55,8 @@ XLDRV_NETMAP_STAT(grant_hypercalls);
 XLDRV_NETMAP_STAT(grant_errors);
 XLDRV_NETMAP_STAT(notifies);
 XLDRV_NETMAP_STAT(spurious_events);
+XLDRV_NETMAP_STAT(link_held);
+XLDRV_NETMAP_STAT(link_sent);
 
 static ssize_t drops_show(struct device *d, struct device_attribute *attr,
 			  char *buf)
@@ -103,8 +109,7 @@ static ssize_t state_show(struct device *d, struct device_attribute *attr,
 {
 	struct xldrv_netmap_vif *vif = dev_get_drvdata(d);
 
-	return sysfs_emit(buf, "%s%s%s\n", xenbus_strstate(vif->state),
-			  READ_ONCE(vif->held) ? " (rings up, waiting for the NIC's link)" : "",
+	return sysfs_emit(buf, "%s%s\n", xenbus_strstate(vif->state),
 			  READ_ONCE(vif->broken) ? " (disabled: hostile frontend)" : "");
 }
 static DEVICE_ATTR_RO(state);
@@ -119,6 +124,8 @@ static struct attribute *xldrv_netmap_attrs[] = {
 	&dev_attr_grant_errors.attr,
 	&dev_attr_notifies.attr,
 	&dev_attr_spurious_events.attr,
+	&dev_attr_link_held.attr,
+	&dev_attr_link_sent.attr,
 	&dev_attr_drops.attr,
 	&dev_attr_identity.attr,
 	&dev_attr_state.attr,

@@ -21,15 +21,10 @@
  * the device is unregistered.  A fatal error (xenbus_dev_fatal) publishes
  * Closing from any state; the vif stays so until the frontend closes too.
  *
- * Between InitWait and Connected, "held": the frontend is Connected and
- * so are we (rings, thread, port), but we stay InitWait until the NIC
- * has its link.  A frontend opens when we go Connected, and what it
- * sends first (its gratuitous ARP after a driver domain restart) must
- * get onto a wire.  A held vif moves on by itself: the NIC's
- * NETDEV_CHANGE schedules link_work.  This is macvlan's rule (the lower
- * device's link is the upper's), taken once, at connect: a link lost
- * later is not passed on, as netif has no way to say so short of
- * closing.
+ * Connected does not wait for the NIC's link: frames for the wire wait
+ * for it instead, a few per vif (port.c).  After a driver domain restart
+ * the frontend reconnects while the NIC negotiates, and what it sends
+ * first, its gratuitous ARP, goes out the moment the link is there.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -56,6 +51,8 @@ static void xldrv_netmap_disconnect(struct xldrv_netmap_vif *vif)
 		vif->irq = 0;
 	}
 	skb_queue_purge(&vif->rxq);
+	/* Off the port and its thread gone: nothing adds to it now. */
+	skb_queue_purge(&vif->link_wait);
 	if (vif->tx_va) {
 		xenbus_unmap_ring_vfree(vif->xdev, vif->tx_va);
 		vif->tx_va = NULL;
@@ -198,22 +195,9 @@ static void xldrv_netmap_set_state(struct xldrv_netmap_vif *vif,
 		case XenbusStateInitWait:
 			next = target == XenbusStateConnected ?
 				XenbusStateConnected : XenbusStateClosing;
-			if (next == XenbusStateClosing && vif->held) {
-				xldrv_netmap_disconnect(vif);
-				vif->held = false;
-			}
-			if (next != XenbusStateConnected)
-				break;
-			if (!vif->held && xldrv_netmap_connect(vif))
+			if (next == XenbusStateConnected &&
+			    xldrv_netmap_connect(vif))
 				return;
-			/* On the port now: link_work follows the link. */
-			vif->held = !xldrv_netmap_port_has_link(vif->port);
-			if (vif->held) {
-				pr_info("dom%u %s: Connected once %s has a link\n",
-					vif->domid, vif->xdev->nodename,
-					vif->port->name);
-				return;
-			}
 			break;
 		case XenbusStateConnected:
 			next = XenbusStateClosing;
@@ -230,23 +214,6 @@ static void xldrv_netmap_set_state(struct xldrv_netmap_vif *vif,
 		xenbus_switch_state(vif->xdev, next);
 		vif->state = next;
 	}
-}
-
-static void xldrv_netmap_link_work(struct work_struct *work)
-{
-	struct xldrv_netmap_vif *vif = container_of(work,
-						    struct xldrv_netmap_vif,
-						    link_work);
-
-	mutex_lock(&vif->state_lock);
-	if (vif->held && vif->state == XenbusStateInitWait) {
-		xldrv_netmap_set_state(vif, XenbusStateConnected);
-		if (vif->state == XenbusStateConnected)
-			pr_info("dom%u %s: %s has a link: Connected\n",
-				vif->domid, vif->xdev->nodename,
-				vif->port->name);
-	}
-	mutex_unlock(&vif->state_lock);
 }
 
 static void xldrv_netmap_remove_backend_dir(struct xenbus_device *xdev)
@@ -286,11 +253,6 @@ static void xldrv_netmap_frontend_changed(struct xenbus_device *xdev,
 	mutex_lock(&vif->state_lock);
 	switch (frontend) {
 	case XenbusStateInitialising:
-		/* Starting over while held: its new rings are not these. */
-		if (vif->held) {
-			xldrv_netmap_disconnect(vif);
-			vif->held = false;
-		}
 		if (vif->state == XenbusStateClosed)
 			xldrv_netmap_set_state(vif, XenbusStateInitWait);
 		break;
@@ -460,9 +422,9 @@ static int xldrv_netmap_probe(struct xenbus_device *xdev,
 	vif->state = XenbusStateInitialising;
 	init_waitqueue_head(&vif->wq);
 	skb_queue_head_init(&vif->rxq);
+	skb_queue_head_init(&vif->link_wait);
 	INIT_LIST_HEAD(&vif->port_node);
 	INIT_DELAYED_WORK(&vif->rm_work, xldrv_netmap_rm_work);
-	INIT_WORK(&vif->link_work, xldrv_netmap_link_work);
 	mutex_init(&vif->state_lock);
 	dev_set_drvdata(&xdev->dev, vif);
 
@@ -484,7 +446,7 @@ static int xldrv_netmap_probe(struct xenbus_device *xdev,
 	 * (xldrvd wrote our directory while this domain booted): connect
 	 * now, not once the core's watch on it is set up and has fired,
 	 * the same read and a few round trips later.  What that fires then
-	 * finds us Connected (or held for the link).
+	 * finds us Connected.
 	 */
 	if (xenbus_read_driver_state(xdev->otherend) == XenbusStateConnected)
 		xldrv_netmap_set_state(vif, XenbusStateConnected);
@@ -506,12 +468,9 @@ static void xldrv_netmap_remove(struct xenbus_device *xdev)
 	if (!vif)
 		return;
 	cancel_delayed_work_sync(&vif->rm_work);
-	/* Off the port, and no longer held: link_work finds nothing to do. */
 	mutex_lock(&vif->state_lock);
 	xldrv_netmap_disconnect(vif);
-	vif->held = false;
 	mutex_unlock(&vif->state_lock);
-	cancel_work_sync(&vif->link_work);
 	xldrv_netmap_sysfs_del(vif);
 	xldrv_netmap_port_put(vif->port);
 	dev_set_drvdata(&xdev->dev, NULL);

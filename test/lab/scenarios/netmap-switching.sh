@@ -6,10 +6,11 @@
 # Broadcast and multicast reach both: ARP (each client and the peer find
 # the others), a broadcast ping and an all-hosts (224.0.0.1) ping from the
 # peer answered by both clients, and an all-nodes (ff02::1) ping from
-# client answered by client2 and the peer.  And a vif connects only once
-# its NIC has a link: client2's vif, attached again while dd's eth0 is
-# down, waits at InitWait with its rings up, and goes Connected by itself
-# when eth0 comes up.
+# client answered by client2 and the peer.  And a vif does not wait for
+# its NIC's link, its frames for the wire do: client2's vif, attached
+# again while dd's eth0 is down, goes Connected at once; what client2
+# sends meanwhile (its ARP for the peer) is held, counted, and sent when
+# eth0 comes up.
 #
 #   client  ---netif---+
 #                      +-- dd: xldrv_netmap -- eth0 --[QEMU hub]-- peer
@@ -95,34 +96,43 @@ for c in client client2; do
 	log "$c's vif drops: ${drops:-none}"
 done
 
-# Connected once the NIC has its link (docs/netmap.md).
+# Connected without the NIC's link; frames for the wire wait for it
+# (docs/netmap.md).
 c2=$(domid client2)
 be=/local/domain/$(domid dd)/backend/vif/$c2/0
 fe=/local/domain/$c2/device/vif/0
+sysd=/sys/bus/xen-backend/devices/vif-$c2-0/xldrv
 timeout 60 xl network-detach client2 0 || fail "xl network-detach client2 0 failed"
 wait_for 60 "client2's vif backend to be removed" eval '! xenstore-exists $be'
 dom_exec dd "ip link set eth0 down"
 timeout 60 xl network-attach client2 backend=dd bridge=eth0 "mac=$CLIENT2_MAC" \
 	"ip=$CLIENT2_IP" || fail "xl network-attach client2 failed"
 hotplug_ok dd vif client2 0
+wait_for 30 "client2's vif to go Connected with dd's eth0 down" \
+	eval '[ "$(xenstore-read $be/state 2>/dev/null)" = 4 ]'
 wait_for 30 "client2's netfront to connect" \
 	eval '[ "$(xenstore-read $fe/state 2>/dev/null)" = 4 ]'
-# Connected on its side, held on ours: its rings are up.
-st=$(dom_exec -t 60 dd "for i in \$(seq 100); do
-	s=\$(cat /sys/bus/xen-backend/devices/vif-$c2-0/xldrv/state)
-	case \$s in *link*) break ;; esac; sleep 0.2; done; echo \$s")
-case $st in
-*"waiting for the NIC's link"*) ;;
-*) fail "client2's vif, dd's eth0 down: sysfs state '$st'" ;;
-esac
-be_st=$(xenstore-read $be/state)
-[ "$be_st" = 2 ] || fail "client2's vif is in state $be_st with dd's eth0 down"
-log "eth0 down: client2's vif held: $st"
-dom_exec dd "ip link set eth0 up"
-wait_for 30 "client2's vif to go Connected once eth0 has its link" \
-	eval '[ "$(xenstore-read $be/state 2>/dev/null)" = 4 ]'
 dom_exec client2 "client-net $CLIENT2_IP/$NETMASK" >/dev/null
+# An ARP request for the peer every second, from now until it answers.
+dom_exec client2 "(ping -i 0.5 $PEER_IP >/dev/null 2>&1 &)"
+held=$(dom_exec -t 60 dd "for i in \$(seq 100); do
+	h=\$(cat $sysd/link_held); [ \$h -gt 0 ] && break; sleep 0.2; done
+	echo \$h \$(cat $sysd/link_sent)")
+read -r held sent <<<"$held"
+[ "${held:-0}" -gt 0 ] && [ "$sent" = 0 ] ||
+	fail "eth0 down: client2's vif held '$held' frames, sent '$sent' (want >0, 0)"
+log "eth0 down: client2's vif Connected, $held frames held for the link"
+dom_exec dd "ip link set eth0 up"
+out=$(dom_exec -t 60 dd "for i in \$(seq 200); do
+	s=\$(cat $sysd/link_sent); [ \$s -gt 0 ] && break; sleep 0.2; done
+	echo \$(cat $sysd/link_held) \$s; grep no_link $sysd/drops")
+read -r held sent <<<"$(head -n1 <<<"$out")"
+[ "${sent:-0}" -gt 0 ] ||
+	fail "eth0 up: none of client2's $held held frames was sent: $out"
+log "eth0 up: $sent of $held held frames sent;" \
+	"dropped: $(tail -n +2 <<<"$out" | awk '{ printf "%s %s ", $3, $1 }')"
 dom_exec -t 60 client2 "for i in \$(seq 30); do
 	ping -c 1 -W 1 $PEER_IP >/dev/null && exit 0; done; exit 1" ||
 	fail "client2 cannot reach the peer after eth0 came up"
-log "eth0 up: client2's vif Connected, client2 reaches the peer"
+dom_exec client2 "pkill ping; true"
+log "eth0 up: client2 reaches the peer"
