@@ -49,7 +49,9 @@
 # seconds apart; xldrvd's "restarted in" (the first heartbeat, from
 # either mapper) is shown as ready_ms.
 # Prints, per KIND:
-#   BENCH-SAMPLE restart KIND run=R outage_ms=O serve_ms=S ready_ms=D [lead_ms=E] [link_ms=L rx_ms=X]
+#   BENCH-SAMPLE restart KIND run=R outage_ms=O serve_ms=S ready_ms=D [lead_ms=E] [link_ms=L rx_ms=X held=H sent=T]
+# (held, sent: the client's frames xldrv_netmap held for the NIC's link,
+# and sent when it came; docs/netmap.md)
 #   BENCH restart KIND outage_ms median=<v> max=<v>
 #   BENCH restart KIND serve_ms median=<v> max=<v>
 #   BENCH restart KIND outage-serve_ms median=<v> max=<v>
@@ -313,8 +315,11 @@ for ((r = 1; r <= runs; r++)); do
 		done
 		awk '/netif_receive_skb: dev=eth0 / { for (i = 1; i < NF; i++)
 				if (\$(i + 1) == \"netif_receive_skb:\") { sub(/:\$/, \"\", \$i); print \$i; exit } }' \
-			/sys/kernel/tracing/trace | grep . || echo none" | tr '\n' ' ')
-	read -r t_blk t_net t_link t_rx <<<"$st"
+			/sys/kernel/tracing/trace | grep . || echo none
+		cat /sys/bus/xen-backend/devices/vif-$cid-0/xldrv/link_held \
+			/sys/bus/xen-backend/devices/vif-$cid-0/xldrv/link_sent 2>/dev/null ||
+			echo none none" | tr '\n' ' ')
+	read -r t_blk t_net t_link t_rx held sent <<<"$st"
 	ms=()
 	for t in "$t_blk" "$t_net" "$t_link" "$t_rx"; do
 		ms+=("$(awk -v off="$off" -v t0="$t0" -v t="$t" \
@@ -366,7 +371,7 @@ for ((r = 1; r <= runs; r++)); do
 	o=$(echo "$stats" | awk 'NF >= 8 && $7 ~ /^[0-9]+$/ { print int($7 / 1000000); exit }')
 	[[ $o =~ ^[0-9]+$ ]] || fail "run $r: no write latency in ioping's totals: $stats"
 	echo "BENCH-SAMPLE restart blk run=$r outage_ms=$o serve_ms=$sb ready_ms=$s lead_ms=$lead"
-	echo "BENCH-SAMPLE restart net run=$r outage_ms=$n serve_ms=$sn ready_ms=$s link_ms=$l rx_ms=$rx"
+	echo "BENCH-SAMPLE restart net run=$r outage_ms=$n serve_ms=$sn ready_ms=$s link_ms=$l rx_ms=$rx held=$held sent=$sent"
 	OUT+="$o "
 	SRV+="$sb "
 	DIFF+="$((o - sb)) "
