@@ -141,6 +141,7 @@ static void xldrv_netmap_port_set_link(struct xldrv_netmap_port *port,
 	struct xldrv_netmap_link_wait_cb *cb;
 	struct xldrv_netmap_vif *vif;
 	struct sk_buff_head out;
+	unsigned int sent = 0, stale = 0;
 	struct sk_buff *skb;
 
 	ASSERT_RTNL();
@@ -158,12 +159,22 @@ static void xldrv_netmap_port_set_link(struct xldrv_netmap_port *port,
 		if (time_after(jiffies, cb->since + XLDRV_NETMAP_LINK_WAIT_AGE)) {
 			atomic64_inc(&vif->stats.other_dropped[XLDRV_NETMAP_DROP_NO_LINK_STALE]);
 			kfree_skb(skb);
+			stale++;
 			continue;
 		}
 		memset(skb->cb, 0, sizeof(skb->cb));
 		atomic64_inc(&vif->stats.link_sent);
 		dev_queue_xmit(skb);
+		sent++;
 	}
+	/*
+	 * Once per link event, not per frame: says in dmesg why clients'
+	 * first frames after a restart left late, or not at all.
+	 */
+	if (sent || stale)
+		pr_info("%s: link up: sent %u frame(s) clients queued while it was down, dropped %u older than %u s\n",
+			port->name, sent, stale,
+			XLDRV_NETMAP_LINK_WAIT_AGE / HZ);
 }
 
 /*

@@ -131,6 +131,10 @@ read -r held sent <<<"$(head -n1 <<<"$out")"
 	fail "eth0 up: none of client2's $held held frames was sent: $out"
 log "eth0 up: $sent of $held held frames sent;" \
 	"dropped: $(tail -n +2 <<<"$out" | awk '{ printf "%s %s ", $3, $1 }')"
+# The release is told in dmesg too, once per link event that sent any.
+msg=$(dom_exec dd "dmesg | grep 'xldrv_netmap: eth0: link up: sent' | tail -n1")
+[ -n "$msg" ] || fail "eth0 up: netmap logged no release of held frames"
+log "dd's dmesg: ${msg#*] }"
 dom_exec -t 60 client2 "for i in \$(seq 30); do
 	ping -c 1 -W 1 $PEER_IP >/dev/null && exit 0; done; exit 1" ||
 	fail "client2 cannot reach the peer after eth0 came up"
