@@ -1,16 +1,20 @@
 # SPDX-License-Identifier: GPL-2.0
 # bench frontend: the restart-aware frontends against Linux's stock ones,
-# on the same backends (the mappers), in one boot (docs/benchmarks.md):
-#   stock  client: xen-blkfront on xvda (dd's sda1), xen-netfront on eth0
-#   xldrv  client2: xldrv_blkfront on xvda (dd's sda2, the same size),
-#          xldrv_netfront on eth0
-# Both clients are up all along; only one measures at a time, the other
-# idles.
+# on the same backends (the mappers), in one boot (docs/benchmarks.md).
+# One client domain, created afresh for every configuration with the same
+# config, disk (dd's sda1) and vif; only the frontend modules it loads
+# differ:
+#   stock  xen-blkfront on xvda, xen-netfront on eth0
+#   xldrv  xldrv_blkfront on xvda, xldrv_netfront on eth0
+# (Until 2026-12-06 the two were two domains up at once on sda1 and sda2,
+# so a pair compared two vCPUs as well as two frontends.  A frontend
+# cannot be swapped inside one client both ways: xen-blkfront does not
+# come back to a device another driver left Closed.)
 #
 #   peer (dom0 netns, iperf3 -s) <-- e1000 -- dd (ahci, e1000;
 #                                                 blkmap, netmap)
-#                               vbd sda1, vif ^    ^ vbd sda2, vif
-#                      client (stock frontends)    client2 (xldrv_*front)
+#                                    vbd sda1, vif ^
+#                         client (stock or xldrv frontends, one at a time)
 #
 # PAIRS stock/xldrv pairs in ABBA order (stock first in odd pairs, xldrv
 # first in even ones); medians over the pairs.  Jobs: blk as in bench
@@ -22,7 +26,7 @@
 # (JOB: seqread, seqwrite, randread, randwrite for blk; tcp_tx, tcp_rx)
 # Target (issue 6): xldrv/stock >= 1.00.  Settings: XLDRV_BENCH_PAIRS (5),
 # _RUNTIME (8 s), _RAMP (2 s).
-# lab-timeout: 2400
+# lab-timeout: 3000
 
 pairs=$(bench_param PAIRS 5)
 runtime=$(bench_param RUNTIME 8)
@@ -33,7 +37,7 @@ done
 { [ "$pairs" -ge 1 ] && [ "$runtime" -ge 1 ]; } ||
 	fail "PAIRS and RUNTIME must be at least 1"
 echo "BENCH-CONFIG frontend pairs=$pairs runtime=${runtime}s ramp=${ramp}s" \
-	"backends=blkmap,netmap stock=client(sda1) xldrv=client2(sda2)" \
+	"backends=blkmap,netmap stock=client(sda1) xldrv=client(sda1) client=fresh-per-config" \
 	"seq=1M,iodepth=8 rand=4k,iodepth=32 direct=1 ioengine=libaio"
 
 declare -A JOB_ARGS=(
@@ -53,41 +57,40 @@ peer_setup
 dom_create consolidated/dd.cfg 'cmdline="console=hvc0 xldrv.mappers=blk,net"'
 dd_devices dd nic disk
 fio_img=$(fio_ramdisk)
-dom_start consolidated/client.cfg "ramdisk=\"$fio_img\"" memory=512 \
-	"vif=[\"backend=dd,bridge=eth0,mac=$CLIENT_MAC,ip=$CLIENT_IP\"]"
-dom_start consolidated/client2.cfg "ramdisk=\"$fio_img\"" memory=512 \
-	"vif=[\"backend=dd,bridge=eth0,mac=$CLIENT2_MAC,ip=$CLIENT2_IP\"]" \
-	'disk=["backend=dd,vdev=xvda,format=raw,access=rw,backendtype=phy,target=/dev/sda2"]'
-dom_wait client
-dom_wait client2
-declare -A DOM=([stock]=client [xldrv]=client2)
-dom_exec client "modprobe xen-blkfront"
-dom_exec client "client-net $CLIENT_IP/$NETMASK xen-netfront" >/dev/null
-dom_exec client2 "insmod /lab/modules/xldrv_blkfront.ko"
-dom_exec client2 "insmod /lab/modules/xldrv_netfront.ko"
-dom_exec client2 "client-net $CLIENT2_IP/$NETMASK xldrv_netfront" >/dev/null
-for cfg in stock xldrv; do
-	c=${DOM[$cfg]}
-	wait_dev "$c" /dev/xvda
+
+# client_up CONFIG: a fresh client with CONFIG's frontends on xvda and
+# eth0, checked to be the drivers of its devices, the peer reachable.
+client_up() {
+	local cfg=$1 d got want
+	dom_create consolidated/client.cfg "ramdisk=\"$fio_img\"" memory=512 \
+		"vif=[\"backend=dd,bridge=eth0,mac=$CLIENT_MAC,ip=$CLIENT_IP\"]"
+	case $cfg in
+	stock)
+		dom_exec client "modprobe xen-blkfront"
+		dom_exec client "client-net $CLIENT_IP/$NETMASK xen-netfront" >/dev/null
+		;;
+	xldrv)
+		dom_exec client "insmod /lab/modules/xldrv_blkfront.ko"
+		dom_exec client "insmod /lab/modules/xldrv_netfront.ko"
+		dom_exec client "client-net $CLIENT_IP/$NETMASK xldrv_netfront" >/dev/null
+		;;
+	esac
+	wait_dev client /dev/xvda
 	# Which frontend drives each device, as the kernel says.
 	for d in vbd-51712 vif-0; do
-		got=$(dom_exec "$c" "basename \$(readlink /sys/bus/xen/devices/$d/driver/module)")
+		got=$(dom_exec client "basename \$(readlink /sys/bus/xen/devices/$d/driver/module)")
 		case $cfg/$d in
 		stock/vbd-*) want=xen_blkfront ;;
 		stock/vif-*) want=xen_netfront ;;
 		xldrv/vbd-*) want=xldrv_blkfront ;;
 		xldrv/vif-*) want=xldrv_netfront ;;
 		esac
-		[ "$got" = "$want" ] || fail "$c: $d is driven by $got, not $want"
+		[ "$got" = "$want" ] || fail "client: $d is driven by $got, not $want"
 	done
-	dom_exec "$c" "ping -c 3 -W 5 $PEER_IP" >/dev/null ||
-		fail "$c cannot ping the peer"
-	# Every block written once: no read below finds a hole of the
-	# sparse disk image on the host.
-	dom_exec -t 300 "$c" "fio --name=fill --filename=/dev/xvda --rw=write \
-		--bs=1M --iodepth=8 --direct=1 --ioengine=libaio >/dev/null"
-done
-log "client: stock frontends; client2: xldrv frontends; both on blkmap and netmap"
+	dom_exec client "ping -c 3 -W 5 $PEER_IP" >/dev/null ||
+		fail "client ($cfg frontends) cannot ping the peer"
+	log "client up with the $cfg frontends"
+}
 
 mkdir -p /tmp/bench
 rm -f /tmp/bench/*
@@ -106,7 +109,7 @@ job_unit() {
 # sample CONFIG PAIR JOB: one measured run, its raw sample logged.
 declare -A F
 sample() {
-	local cfg=$1 p=$2 job=$3 c=${DOM[$1]} out v d
+	local cfg=$1 p=$2 job=$3 c=client out v d
 	if [[ $job == tcp* ]]; then
 		peer_iperf_server
 		out=$(dom_exec -t $((ramp + runtime + 120)) "$c" \
@@ -134,6 +137,7 @@ sample() {
 		"unit=$(job_unit "$job") $out"
 }
 
+filled=
 bench_start=$(now)
 for ((p = 1; p <= pairs; p++)); do
 	if ((p % 2)); then
@@ -142,9 +146,19 @@ for ((p = 1; p <= pairs; p++)); do
 		order="xldrv stock"
 	fi
 	for cfg in $order; do
+		client_up "$cfg"
+		if [ -z "$filled" ]; then
+			# Every block written once: no read below finds a
+			# hole of the sparse disk image on the host.
+			dom_exec -t 300 client "fio --name=fill --filename=/dev/xvda \
+				--rw=write --bs=1M --iodepth=8 --direct=1 \
+				--ioengine=libaio >/dev/null"
+			filled=1
+		fi
 		for job in $BLK_JOBS $NET_JOBS; do
 			sample "$cfg" "$p" "$job"
 		done
+		dom_destroy client
 	done
 	log "pair $p/$pairs done at $(since "$bench_start")s"
 done
