@@ -20,11 +20,6 @@ module_param_named(rx_copy_break, xldrv_netfront_rx_copy_break, uint, 0644);
 MODULE_PARM_DESC(rx_copy_break,
 		 "Received packets up to this many bytes are copied and their buffer reused (default 256)");
 
-bool xldrv_netfront_trusted = true;
-module_param_named(trusted, xldrv_netfront_trusted, bool, 0644);
-MODULE_PARM_DESC(trusted,
-		 "Grant the pages of packets' fragments to backends not marked untrusted by the toolstack (default 1; 0: copy every packet into pages of our own)");
-
 /*
  * End @ref's grant.  True if it ended and *@page is ours again; false if
  * the backend still maps it: the page is then the grant table code's,

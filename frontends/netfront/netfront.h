@@ -7,16 +7,11 @@
  * (the same one back, or the one our own "backend" node names now)
  * offers itself, new rings are made for it and the carrier comes back.
  *
- * tx data: with a trusted backend (our `trusted` parameter and the
- * toolstack's "trusted" node, as xen-netfront reads them) the pages of a
- * packet's fragments are granted as they are, and the skb is held until
- * the backend has answered every slot of it, as xen-netfront does; its
- * linear part, and with an untrusted backend the whole packet, is copied
- * into pages of our own.  rx buffers are pages we allocate.  A page of
- * ours the backend may still map when we end its grant is handed to the
- * grant table code, which frees it once the mapping is gone; one of the
- * stack's is kept by the grant table code until then (a trusted
- * backend's mapping outliving it is the trust the toolstack gave).
+ * Every page we grant is ours: tx data is copied into pages of our own
+ * (the stack's pages are never granted), rx buffers are pages we
+ * allocate.  A page the backend may still map when we end its grant is
+ * handed to the grant table code, which frees it once the mapping is
+ * gone; it is never used again.
  */
 #ifndef XLDRV_NETFRONT_H
 #define XLDRV_NETFRONT_H
@@ -42,7 +37,6 @@
 	(DIV_ROUND_UP(XEN_NETIF_MAX_TX_SIZE, XEN_PAGE_SIZE) + 1)
 
 extern unsigned int xldrv_netfront_rx_copy_break;
-extern bool xldrv_netfront_trusted;
 
 enum xldrv_netfront_conn {
 	XLDRV_NETFRONT_DOWN,	/* no rings: carrier off */
@@ -50,14 +44,9 @@ enum xldrv_netfront_conn {
 	XLDRV_NETFRONT_UP,	/* connected: carrier on */
 };
 
-/*
- * A tx slot, granted read-only while in flight: one of our pages (data
- * copied into it), or a page of @skb's fragments, @skb then held by a
- * reference of its own until this slot is answered.
- */
+/* A tx slot: one of our pages, granted read-only while in flight. */
 struct xldrv_netfront_txbuf {
 	struct page *page;
-	struct sk_buff *skb;
 	grant_ref_t gref;
 	bool granted;
 	bool head;		/* first slot of a packet: its len counts */
@@ -110,8 +99,6 @@ struct xldrv_netfront {
 
 	/* What the current backend takes from us (xenbus.c). */
 	bool be_sg, be_gso_tcpv4, be_gso_tcpv6, be_ipv6_csum;
-	/* Trusted: fragments' pages are granted, not copied (tx.c). */
-	bool tx_zerocopy;
 	/*
 	 * The backend's features as read at its InitWait (xldrv_netmap
 	 * writes them before), so that its Connected finds nothing left

@@ -1,12 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xldrv_netfront: transmit.  A packet's linear part is copied into pages
- * of our own; the pages of its fragments are granted as they are, the
- * skb held until the backend has answered each of their slots, if the
- * backend is trusted; else the whole packet is copied, one page per
- * slot, and the skb goes back to the stack at once, so that a backend
- * that dies holding a mapping holds only pages of ours.  Completions
- * come back in NAPI.
+ * xldrv_netfront: transmit.  A packet is copied into our own pages, one
+ * ring slot per page, and the skb goes back to the stack at once: no
+ * page of the stack's is ever granted, so a backend that dies holding a
+ * mapping holds only pages of ours.  Completions come back in NAPI.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -33,100 +30,15 @@ static bool xldrv_netfront_tx_room(struct xldrv_netfront *nf,
 	       nf->tx_ids.size - nf->tx_ids.nr_busy >= data;
 }
 
-/*
- * End @b's grant and let go of the skb it held, if any (@sent: it went
- * out).  False if the backend still maps the page: ours is then the
- * grant table code's to free, one of the stack's is kept by it until the
- * mapping is gone.
- */
-static bool xldrv_netfront_tx_release(struct xldrv_netfront_txbuf *b,
-				      bool sent)
-{
-	bool ended = true;
-
-	if (b->granted && b->skb) {
-		ended = gnttab_try_end_foreign_access(b->gref);
-		if (!ended)
-			gnttab_end_foreign_access(b->gref, NULL);
-	} else if (b->granted) {
-		ended = xldrv_netfront_end_grant(b->gref, &b->page);
-	}
-	b->granted = false;
-	/*
-	 * The last reference's end (its socket's accounting, TCP small
-	 * queues) runs from the softirq, not under our tx_lock.
-	 */
-	if (b->skb) {
-		if (sent)
-			dev_consume_skb_irq(b->skb);
-		else
-			dev_kfree_skb_irq(b->skb);
-		b->skb = NULL;
-	}
-	return ended;
-}
-
 /* A slot set up by xmit, never put on the ring: back to free. */
 static void xldrv_netfront_tx_unwind(struct xldrv_netfront *nf, int slot)
 {
-	xldrv_netfront_tx_release(&nf->txb[slot], false);
+	struct xldrv_netfront_txbuf *b = &nf->txb[slot];
+
+	if (b->granted)
+		xldrv_netfront_end_grant(b->gref, &b->page);
+	b->granted = false;
 	xldrv_netfront_ids_put(&nf->tx_ids, slot);
-}
-
-/* One ring slot's worth of a packet. */
-struct xldrv_netfront_tx_chunk {
-	struct page *page;	/* the stack's, granted; NULL: copied */
-	unsigned int offset;	/* in that page; or, copied, in the skb */
-	unsigned int len;
-};
-
-/*
- * @skb cut into ring slots, @c filled: with @zerocopy its linear part
- * copied, a page per slot, and each page its fragments touch granted as
- * it is; else all of it copied, a page per slot.  How many slots; 0 if
- * that is more than a packet may take (a fragment per page: copied
- * instead, it fits).
- */
-static unsigned int xldrv_netfront_tx_chunks(const struct sk_buff *skb,
-					     bool zerocopy,
-					     struct xldrv_netfront_tx_chunk *c)
-{
-	const unsigned int max = XLDRV_NETFRONT_TX_MAX_SLOTS - 1;
-	unsigned int copy = zerocopy ? skb_headlen(skb) : skb->len;
-	unsigned int i, n = 0, off, len;
-
-	/* A grant is of a Xen page; the stack's pages must be one each. */
-	BUILD_BUG_ON(PAGE_SIZE != XEN_PAGE_SIZE);
-	for (off = 0; off < copy; off += len) {
-		if (n == max)
-			return 0;
-		len = min_t(unsigned int, copy - off, XEN_PAGE_SIZE);
-		c[n++] = (struct xldrv_netfront_tx_chunk){
-			.offset = off,
-			.len = len,
-		};
-	}
-	if (!zerocopy)
-		return n;
-	for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
-		const skb_frag_t *f = &skb_shinfo(skb)->frags[i];
-		unsigned int foff = skb_frag_off(f);
-		unsigned int left = skb_frag_size(f);
-
-		for (; left; foff += len, left -= len) {
-			if (n == max)
-				return 0;
-			len = min_t(unsigned int, left,
-				    XEN_PAGE_SIZE - offset_in_page(foff));
-			c[n++] = (struct xldrv_netfront_tx_chunk){
-				.page = nth_page(skb_frag_page(f),
-						 foff >> PAGE_SHIFT),
-				.offset = offset_in_page(foff),
-				.len = len,
-			};
-		}
-	}
-	return n;
 }
 
 /*
@@ -136,9 +48,9 @@ static unsigned int xldrv_netfront_tx_chunks(const struct sk_buff *skb,
  * stops making it once the features are updated).
  */
 static bool xldrv_netfront_tx_fits(struct xldrv_netfront *nf,
-				   struct sk_buff *skb)
+				   struct sk_buff *skb, unsigned int nr)
 {
-	if (!skb->len || skb->len > XEN_NETIF_MAX_TX_SIZE)
+	if (skb->len > XEN_NETIF_MAX_TX_SIZE || (nr > 1 && !nf->be_sg))
 		return false;
 	if (skb_is_gso(skb)) {
 		if (skb_shinfo(skb)->gso_type & SKB_GSO_TCPV6)
@@ -161,40 +73,31 @@ static u16 xldrv_netfront_tx_flags(const struct sk_buff *skb)
 	return 0;
 }
 
-/* Under tx_lock: the packet's slots, copied or not, granted, on the ring. */
+/* Under tx_lock: the packet's slots, copied and granted, on the ring. */
 static bool xldrv_netfront_tx_queue(struct xldrv_netfront *nf,
-				    struct sk_buff *skb,
-				    const struct xldrv_netfront_tx_chunk *c,
-				    unsigned int nr)
+				    struct sk_buff *skb, unsigned int nr)
 {
-	int slots[XLDRV_NETFRONT_TX_MAX_SLOTS - 1];
+	int slots[DIV_ROUND_UP(XEN_NETIF_MAX_TX_SIZE, XEN_PAGE_SIZE)];
 	bool gso = skb_is_gso(skb);
 	struct xen_netif_tx_request req;
-	struct page *page;
-	unsigned int i;
+	unsigned int i, off, n;
 	RING_IDX idx;
 	int ref;
 
-	for (i = 0; i < nr; i++) {
+	for (i = 0, off = 0; i < nr; i++, off += n) {
 		struct xldrv_netfront_txbuf *b;
 
 		/* Cannot fail: tx_room() said there are ids enough. */
 		slots[i] = xldrv_netfront_ids_get(&nf->tx_ids);
 		b = &nf->txb[slots[i]];
-		if (c[i].page) {
-			page = c[i].page;
-			b->skb = skb_get(skb);
-		} else {
-			if (!b->page)
-				b->page = alloc_page(GFP_ATOMIC | __GFP_NOWARN);
-			page = b->page;
-			if (!page ||
-			    skb_copy_bits(skb, c[i].offset, page_address(page),
-					  c[i].len))
-				goto err_unwind;
-		}
+		n = min_t(unsigned int, skb->len - off, XEN_PAGE_SIZE);
+		if (!b->page)
+			b->page = alloc_page(GFP_ATOMIC | __GFP_NOWARN);
+		if (!b->page ||
+		    skb_copy_bits(skb, off, page_address(b->page), n))
+			goto err_unwind;
 		ref = gnttab_grant_foreign_access(nf->follow.backend_id,
-						  xen_page_to_gfn(page), 1);
+						  xen_page_to_gfn(b->page), 1);
 		if (ref < 0)
 			goto err_unwind;
 		b->gref = ref;
@@ -204,14 +107,14 @@ static bool xldrv_netfront_tx_queue(struct xldrv_netfront *nf,
 	}
 
 	idx = nf->tx.req_prod_pvt;
-	for (i = 0; i < nr; i++) {
+	for (i = 0, off = 0; i < nr; i++, off += n) {
+		n = min_t(unsigned int, skb->len - off, XEN_PAGE_SIZE);
 		/* Built here, then written whole: the ring is shared memory. */
 		req = (struct xen_netif_tx_request){
 			.gref = nf->txb[slots[i]].gref,
-			.offset = c[i].page ? c[i].offset : 0,
 			.id = nf->tx_id_ent[slots[i]].id,
 			/* The first slot says how long the whole packet is. */
-			.size = i ? c[i].len : skb->len,
+			.size = i ? n : skb->len,
 			.flags = i + 1 < nr ? XEN_NETTXF_more_data : 0,
 		};
 		if (!i)
@@ -248,33 +151,21 @@ netdev_tx_t xldrv_netfront_start_xmit(struct sk_buff *skb,
 				      struct net_device *ndev)
 {
 	struct xldrv_netfront *nf = netdev_priv(ndev);
-	struct xldrv_netfront_tx_chunk c[XLDRV_NETFRONT_TX_MAX_SLOTS - 1];
-	unsigned int nr = 0;
+	unsigned int nr = DIV_ROUND_UP(skb->len, XEN_PAGE_SIZE);
+	unsigned int slots = nr + (skb_is_gso(skb) ? 1 : 0);
 	int notify;
 
 	spin_lock(&nf->tx_lock);
-	/* tx_fits may finish a checksum, and so change the skb: first. */
 	if (nf->conn != XLDRV_NETFRONT_UP || test_bit(0, &nf->reset) ||
-	    !xldrv_netfront_tx_fits(nf, skb))
+	    !nr || !xldrv_netfront_tx_fits(nf, skb, nr))
 		goto drop;
-	/*
-	 * Granted in place needs multi-slot packets (a slot per piece), and
-	 * a first slot a backend takes: the Ethernet header in it.
-	 */
-	if (nf->tx_zerocopy && nf->be_sg && skb_headlen(skb) >= ETH_HLEN &&
-	    !skb_has_frag_list(skb))
-		nr = xldrv_netfront_tx_chunks(skb, true, c);
-	if (!nr)
-		nr = xldrv_netfront_tx_chunks(skb, false, c);
-	if (!nr || (nr > 1 && !nf->be_sg))
-		goto drop;
-	if (!xldrv_netfront_tx_room(nf, nr + (skb_is_gso(skb) ? 1 : 0), nr)) {
+	if (!xldrv_netfront_tx_room(nf, slots, nr)) {
 		/* Stopped below before it gets this full: a race, retried. */
 		netif_stop_queue(ndev);
 		spin_unlock(&nf->tx_lock);
 		return NETDEV_TX_BUSY;
 	}
-	if (!xldrv_netfront_tx_queue(nf, skb, c, nr))
+	if (!xldrv_netfront_tx_queue(nf, skb, nr))
 		goto drop;
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&nf->tx, notify);
 	if (notify)
@@ -299,9 +190,10 @@ static void xldrv_netfront_tx_done(struct xldrv_netfront *nf, int slot,
 {
 	struct xldrv_netfront_txbuf *b = &nf->txb[slot];
 
-	if (!xldrv_netfront_tx_release(b, status == XEN_NETIF_RSP_OKAY))
+	if (!xldrv_netfront_end_grant(b->gref, &b->page))
 		pr_warn_ratelimited("%s: backend answered tx id %#x but still maps its page\n",
 				    nf->xdev->nodename, nf->tx_id_ent[slot].id);
+	b->granted = false;
 	if (b->head) {
 		u64_stats_update_begin(&nf->tx_stats.syncp);
 		if (status == XEN_NETIF_RSP_OKAY) {
@@ -369,7 +261,9 @@ void xldrv_netfront_tx_drop_all(struct xldrv_netfront *nf)
 
 		if (!nf->tx_id_ent[i].busy)
 			continue;
-		xldrv_netfront_tx_release(b, false);
+		if (b->granted)
+			xldrv_netfront_end_grant(b->gref, &b->page);
+		b->granted = false;
 		lost += b->head;
 		b->head = false;
 	}
