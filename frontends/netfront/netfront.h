@@ -47,6 +47,12 @@ enum xldrv_netfront_conn {
 /* A tx slot: one of our pages, granted read-only while in flight. */
 struct xldrv_netfront_txbuf {
 	struct page *page;
+	/*
+	 * On a packet's first slot: its skb, freed when that slot is
+	 * answered, not at xmit, so that TCP small queues see how much
+	 * is still on its way (the data itself is in our pages).
+	 */
+	struct sk_buff *skb;
 	grant_ref_t gref;
 	bool granted;
 	bool head;		/* first slot of a packet: its len counts */

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * xldrv_netfront: transmit.  A packet is copied into our own pages, one
- * ring slot per page, and the skb goes back to the stack at once: no
- * page of the stack's is ever granted, so a backend that dies holding a
- * mapping holds only pages of ours.  Completions come back in NAPI.
+ * ring slot per page: no page of the stack's is ever granted, so a
+ * backend that dies holding a mapping holds only pages of ours.  The skb
+ * itself is kept until the backend answers the packet's first slot:
+ * freed at xmit, it told TCP small queues the data had left, TCP kept
+ * more of it queued on the ring, saw a longer round trip and sent
+ * smaller TSO packets (docs/netfront.md).  Completions come back in
+ * NAPI.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -106,6 +110,8 @@ static bool xldrv_netfront_tx_queue(struct xldrv_netfront *nf,
 		b->len = skb->len;
 	}
 
+	/* Ours now, until the first slot is answered or dropped. */
+	nf->txb[slots[0]].skb = skb;
 	idx = nf->tx.req_prod_pvt;
 	for (i = 0, off = 0; i < nr; i++, off += n) {
 		n = min_t(unsigned int, skb->len - off, XEN_PAGE_SIZE);
@@ -174,7 +180,6 @@ netdev_tx_t xldrv_netfront_start_xmit(struct sk_buff *skb,
 				    XLDRV_NETFRONT_TX_MAX_SLOTS - 1))
 		netif_stop_queue(ndev);
 	spin_unlock(&nf->tx_lock);
-	dev_consume_skb_any(skb);
 	return NETDEV_TX_OK;
 
 drop:
@@ -206,6 +211,12 @@ static void xldrv_netfront_tx_done(struct xldrv_netfront *nf, int slot,
 		}
 		u64_stats_update_end(&nf->tx_stats.syncp);
 	}
+	/* From the softirq, not under our tx_lock: TCP's accounting. */
+	if (b->skb && status == XEN_NETIF_RSP_OKAY)
+		dev_consume_skb_irq(b->skb);
+	else if (b->skb)
+		dev_kfree_skb_irq(b->skb);
+	b->skb = NULL;
 	b->head = false;
 	xldrv_netfront_ids_put(&nf->tx_ids, slot);
 }
@@ -266,6 +277,9 @@ void xldrv_netfront_tx_drop_all(struct xldrv_netfront *nf)
 		b->granted = false;
 		lost += b->head;
 		b->head = false;
+		if (b->skb)
+			dev_kfree_skb_irq(b->skb);
+		b->skb = NULL;
 	}
 	xldrv_netfront_ids_reset(&nf->tx_ids);
 	xldrv_netfront_tx_count(nf, &nf->tx_stats.dropped, lost);
