@@ -20,6 +20,11 @@ module_param_named(rx_copy_break, xldrv_netfront_rx_copy_break, uint, 0644);
 MODULE_PARM_DESC(rx_copy_break,
 		 "Received packets up to this many bytes are copied and their buffer reused (default 256)");
 
+bool xldrv_netfront_trusted = true;
+module_param_named(trusted, xldrv_netfront_trusted, bool, 0644);
+MODULE_PARM_DESC(trusted,
+		 "Grant the pages of packets' fragments to backends not marked untrusted by the toolstack (default 1; 0: copy every packet into pages of our own)");
+
 /*
  * End @ref's grant.  True if it ended and *@page is ours again; false if
  * the backend still maps it: the page is then the grant table code's,
@@ -196,6 +201,7 @@ const struct net_device_ops xldrv_netfront_netdev_ops = {
 
 static const char xldrv_netfront_xstat_names[][ETH_GSTRING_LEN] = {
 	"connects", "lost", "protocol_errors", "tx_lost", "rx_bad",
+	"tx_granted", "tx_copied",
 };
 
 static int xldrv_netfront_get_sset_count(struct net_device *ndev, int sset)
@@ -219,12 +225,14 @@ static void xldrv_netfront_get_ethtool_stats(struct net_device *ndev,
 	struct xldrv_netfront *nf = netdev_priv(ndev);
 	const struct xldrv_netfront_xstats *x = &nf->xstats;
 
-	BUILD_BUG_ON(ARRAY_SIZE(xldrv_netfront_xstat_names) != 5);
+	BUILD_BUG_ON(ARRAY_SIZE(xldrv_netfront_xstat_names) != 7);
 	data[0] = atomic64_read(&x->connects);
 	data[1] = atomic64_read(&x->lost);
 	data[2] = atomic64_read(&x->protocol_errors);
 	data[3] = atomic64_read(&x->tx_lost);
 	data[4] = atomic64_read(&x->rx_bad);
+	data[5] = atomic64_read(&x->tx_granted);
+	data[6] = atomic64_read(&x->tx_copied);
 }
 
 static void xldrv_netfront_get_drvinfo(struct net_device *ndev,

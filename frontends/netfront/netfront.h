@@ -7,11 +7,16 @@
  * (the same one back, or the one our own "backend" node names now)
  * offers itself, new rings are made for it and the carrier comes back.
  *
- * Every page we grant is ours: tx data is copied into pages of our own
- * (the stack's pages are never granted), rx buffers are pages we
- * allocate.  A page the backend may still map when we end its grant is
- * handed to the grant table code, which frees it once the mapping is
- * gone; it is never used again.
+ * tx data: to a trusted backend (our `trusted` parameter and the
+ * toolstack's "trusted" node, as xen-netfront reads them) the pages of a
+ * packet's fragments are granted as they are, each such slot holding a
+ * reference to the skb until the backend answers it, as xen-netfront
+ * does; the linear part, and to an untrusted backend the whole packet,
+ * is copied into pages of our own.  rx buffers are pages we allocate.  A
+ * page of ours the backend may still map when we end its grant is handed
+ * to the grant table code, which frees it once the mapping is gone; a
+ * page of the stack's is kept, by a reference the grant table code drops
+ * then.
  */
 #ifndef XLDRV_NETFRONT_H
 #define XLDRV_NETFRONT_H
@@ -32,11 +37,17 @@
 
 #define XLDRV_NETFRONT_TX_SIZE __CONST_RING_SIZE(xen_netif_tx, XEN_PAGE_SIZE)
 #define XLDRV_NETFRONT_RX_SIZE __CONST_RING_SIZE(xen_netif_rx, XEN_PAGE_SIZE)
-/* Ring slots a tx packet may take: data pages and one extra info. */
-#define XLDRV_NETFRONT_TX_MAX_SLOTS \
-	(DIV_ROUND_UP(XEN_NETIF_MAX_TX_SIZE, XEN_PAGE_SIZE) + 1)
+/*
+ * Data slots a tx packet may take: what every backend must accept.  A
+ * packet copied whole takes a page per slot, so always fits; one granted
+ * in place may touch more pages than that, and is then copied.
+ */
+#define XLDRV_NETFRONT_TX_MAX_DATA XEN_NETIF_NR_SLOTS_MIN
+/* ... and with the GSO extra info. */
+#define XLDRV_NETFRONT_TX_MAX_SLOTS (XLDRV_NETFRONT_TX_MAX_DATA + 1)
 
 extern unsigned int xldrv_netfront_rx_copy_break;
+extern bool xldrv_netfront_trusted;
 
 enum xldrv_netfront_conn {
 	XLDRV_NETFRONT_DOWN,	/* no rings: carrier off */
@@ -44,13 +55,18 @@ enum xldrv_netfront_conn {
 	XLDRV_NETFRONT_UP,	/* connected: carrier on */
 };
 
-/* A tx slot: one of our pages, granted read-only while in flight. */
+/*
+ * A tx slot, granted read-only while in flight: one of our pages, the
+ * data copied into it, or (@lent) a page of the skb's fragments.
+ */
 struct xldrv_netfront_txbuf {
 	struct page *page;
+	struct page *lent;
 	/*
-	 * On a packet's first slot: its skb, freed when that slot is
-	 * answered, not at xmit, so that TCP small queues see how much
-	 * is still on its way (the data itself is in our pages).
+	 * A reference to the packet's skb, on its first slot and on each
+	 * lent one, dropped when that slot is answered: the skb is freed
+	 * once the backend is done with all of it, not at xmit, so that
+	 * TCP small queues see how much is still on its way.
 	 */
 	struct sk_buff *skb;
 	grant_ref_t gref;
@@ -73,6 +89,8 @@ struct xldrv_netfront_xstats {
 	atomic64_t protocol_errors;	/* rings dropped: protocol broken */
 	atomic64_t tx_lost;	/* tx packets in flight when a ring went */
 	atomic64_t rx_bad;	/* rx packets dropped as malformed */
+	atomic64_t tx_granted;	/* tx packets: fragments' pages granted */
+	atomic64_t tx_copied;	/* tx packets: copied whole */
 };
 
 struct xldrv_netfront_stats {
@@ -105,6 +123,8 @@ struct xldrv_netfront {
 
 	/* What the current backend takes from us (xenbus.c). */
 	bool be_sg, be_gso_tcpv4, be_gso_tcpv6, be_ipv6_csum;
+	/* Trusted: fragments' pages are granted, not copied (tx.c). */
+	bool tx_zerocopy;
 	/*
 	 * The backend's features as read at its InitWait (xldrv_netmap
 	 * writes them before), so that its Connected finds nothing left

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xldrv_netfront: transmit.  A packet is copied into our own pages, one
- * ring slot per page: no page of the stack's is ever granted, so a
- * backend that dies holding a mapping holds only pages of ours.  The skb
- * itself is kept until the backend answers the packet's first slot:
- * freed at xmit, it told TCP small queues the data had left, TCP kept
- * more of it queued on the ring, saw a longer round trip and sent
- * smaller TSO packets (docs/netfront.md).  Completions come back in
- * NAPI.
+ * xldrv_netfront: transmit.  To a trusted backend a packet goes as
+ * xen-netfront sends it: the pages of its fragments granted as they are,
+ * each such slot holding a reference to the skb until it is answered;
+ * only its linear part (the headers, which share their page with other
+ * kmalloc memory) is copied into a page of ours.  To an untrusted backend
+ * all of it is copied, one page of ours per slot, so that no page of the
+ * stack's is ever granted to it.  Either way the skb is freed only when
+ * the backend has answered every slot that holds it: freed at xmit, it
+ * told TCP small queues the data had left, TCP kept more of it queued on
+ * the ring, saw a longer round trip and sent smaller TSO packets
+ * (docs/netfront.md).  Completions come back in NAPI.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -34,15 +37,99 @@ static bool xldrv_netfront_tx_room(struct xldrv_netfront *nf,
 	       nf->tx_ids.size - nf->tx_ids.nr_busy >= data;
 }
 
+/*
+ * End @b's grant, drop the skb reference it held (@sent: the packet went
+ * out).  False if the backend still maps the page: ours is then the grant
+ * table code's to free, a lent one is kept by a page reference the grant
+ * table code drops once the mapping is gone.
+ */
+static bool xldrv_netfront_tx_release(struct xldrv_netfront_txbuf *b,
+				      bool sent)
+{
+	bool ended = true;
+
+	if (b->granted && b->lent) {
+		ended = gnttab_try_end_foreign_access(b->gref);
+		if (!ended) {
+			get_page(b->lent);
+			gnttab_end_foreign_access(b->gref, b->lent);
+		}
+	} else if (b->granted) {
+		ended = xldrv_netfront_end_grant(b->gref, &b->page);
+	}
+	b->granted = false;
+	b->lent = NULL;
+	/* From the softirq, not under our tx_lock: TCP's accounting. */
+	if (b->skb && sent)
+		dev_consume_skb_irq(b->skb);
+	else if (b->skb)
+		dev_kfree_skb_irq(b->skb);
+	b->skb = NULL;
+	return ended;
+}
+
 /* A slot set up by xmit, never put on the ring: back to free. */
 static void xldrv_netfront_tx_unwind(struct xldrv_netfront *nf, int slot)
 {
-	struct xldrv_netfront_txbuf *b = &nf->txb[slot];
-
-	if (b->granted)
-		xldrv_netfront_end_grant(b->gref, &b->page);
-	b->granted = false;
+	xldrv_netfront_tx_release(&nf->txb[slot], false);
 	xldrv_netfront_ids_put(&nf->tx_ids, slot);
+}
+
+/* One ring slot's worth of a packet. */
+struct xldrv_netfront_tx_chunk {
+	struct page *lent;	/* of the skb's fragments; NULL: copied */
+	unsigned int offset;	/* in that page; copied: in the skb */
+	unsigned int len;
+};
+
+/*
+ * @skb cut into ring slots in @c: with @zerocopy its linear part copied,
+ * a page per slot, and each page its fragments touch granted in place;
+ * else all of it copied, a page per slot.  Returns how many slots, 0 if
+ * that is more than a packet may take (only granted in place: copied
+ * whole, any packet fits).
+ */
+static unsigned int xldrv_netfront_tx_chunks(const struct sk_buff *skb,
+					     bool zerocopy,
+					     struct xldrv_netfront_tx_chunk *c)
+{
+	unsigned int copy = zerocopy ? skb_headlen(skb) : skb->len;
+	unsigned int i, n = 0, off, len;
+
+	/* A grant is of a Xen page; the stack's pages must be one each. */
+	BUILD_BUG_ON(PAGE_SIZE != XEN_PAGE_SIZE);
+	BUILD_BUG_ON(DIV_ROUND_UP(XEN_NETIF_MAX_TX_SIZE, XEN_PAGE_SIZE) >
+		     XLDRV_NETFRONT_TX_MAX_DATA);
+	for (off = 0; off < copy; off += len) {
+		if (n == XLDRV_NETFRONT_TX_MAX_DATA)
+			return 0;
+		len = min_t(unsigned int, copy - off, XEN_PAGE_SIZE);
+		c[n++] = (struct xldrv_netfront_tx_chunk){
+			.offset = off,
+			.len = len,
+		};
+	}
+	if (!zerocopy)
+		return n;
+	for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
+		const skb_frag_t *f = &skb_shinfo(skb)->frags[i];
+		unsigned int foff = skb_frag_off(f);
+		unsigned int left = skb_frag_size(f);
+
+		for (; left; foff += len, left -= len) {
+			if (n == XLDRV_NETFRONT_TX_MAX_DATA)
+				return 0;
+			len = min_t(unsigned int, left,
+				    XEN_PAGE_SIZE - offset_in_page(foff));
+			c[n++] = (struct xldrv_netfront_tx_chunk){
+				.lent = nth_page(skb_frag_page(f),
+						 foff >> PAGE_SHIFT),
+				.offset = offset_in_page(foff),
+				.len = len,
+			};
+		}
+	}
+	return n;
 }
 
 /*
@@ -52,9 +139,9 @@ static void xldrv_netfront_tx_unwind(struct xldrv_netfront *nf, int slot)
  * stops making it once the features are updated).
  */
 static bool xldrv_netfront_tx_fits(struct xldrv_netfront *nf,
-				   struct sk_buff *skb, unsigned int nr)
+				   struct sk_buff *skb)
 {
-	if (skb->len > XEN_NETIF_MAX_TX_SIZE || (nr > 1 && !nf->be_sg))
+	if (!skb->len || skb->len > XEN_NETIF_MAX_TX_SIZE)
 		return false;
 	if (skb_is_gso(skb)) {
 		if (skb_shinfo(skb)->gso_type & SKB_GSO_TCPV6)
@@ -77,31 +164,41 @@ static u16 xldrv_netfront_tx_flags(const struct sk_buff *skb)
 	return 0;
 }
 
-/* Under tx_lock: the packet's slots, copied and granted, on the ring. */
+/* Under tx_lock: the packet's slots, copied or lent, granted, on the ring. */
 static bool xldrv_netfront_tx_queue(struct xldrv_netfront *nf,
-				    struct sk_buff *skb, unsigned int nr)
+				    struct sk_buff *skb,
+				    const struct xldrv_netfront_tx_chunk *c,
+				    unsigned int nr)
 {
-	int slots[DIV_ROUND_UP(XEN_NETIF_MAX_TX_SIZE, XEN_PAGE_SIZE)];
+	int slots[XLDRV_NETFRONT_TX_MAX_DATA];
 	bool gso = skb_is_gso(skb);
 	struct xen_netif_tx_request req;
-	unsigned int i, off, n;
+	struct page *page;
+	unsigned int i;
 	RING_IDX idx;
 	int ref;
 
-	for (i = 0, off = 0; i < nr; i++, off += n) {
+	for (i = 0; i < nr; i++) {
 		struct xldrv_netfront_txbuf *b;
 
 		/* Cannot fail: tx_room() said there are ids enough. */
 		slots[i] = xldrv_netfront_ids_get(&nf->tx_ids);
 		b = &nf->txb[slots[i]];
-		n = min_t(unsigned int, skb->len - off, XEN_PAGE_SIZE);
-		if (!b->page)
-			b->page = alloc_page(GFP_ATOMIC | __GFP_NOWARN);
-		if (!b->page ||
-		    skb_copy_bits(skb, off, page_address(b->page), n))
-			goto err_unwind;
+		if (c[i].lent) {
+			page = c[i].lent;
+			b->lent = page;
+			b->skb = skb_get(skb);
+		} else {
+			if (!b->page)
+				b->page = alloc_page(GFP_ATOMIC | __GFP_NOWARN);
+			page = b->page;
+			if (!page ||
+			    skb_copy_bits(skb, c[i].offset, page_address(page),
+					  c[i].len))
+				goto err_unwind;
+		}
 		ref = gnttab_grant_foreign_access(nf->follow.backend_id,
-						  xen_page_to_gfn(b->page), 1);
+						  xen_page_to_gfn(page), 1);
 		if (ref < 0)
 			goto err_unwind;
 		b->gref = ref;
@@ -110,17 +207,17 @@ static bool xldrv_netfront_tx_queue(struct xldrv_netfront *nf,
 		b->len = skb->len;
 	}
 
-	/* Ours now, until the first slot is answered or dropped. */
+	/* The caller's reference, ours now; the first slot is never lent. */
 	nf->txb[slots[0]].skb = skb;
 	idx = nf->tx.req_prod_pvt;
-	for (i = 0, off = 0; i < nr; i++, off += n) {
-		n = min_t(unsigned int, skb->len - off, XEN_PAGE_SIZE);
+	for (i = 0; i < nr; i++) {
 		/* Built here, then written whole: the ring is shared memory. */
 		req = (struct xen_netif_tx_request){
 			.gref = nf->txb[slots[i]].gref,
+			.offset = c[i].lent ? c[i].offset : 0,
 			.id = nf->tx_id_ent[slots[i]].id,
 			/* The first slot says how long the whole packet is. */
-			.size = i ? n : skb->len,
+			.size = i ? c[i].len : skb->len,
 			.flags = i + 1 < nr ? XEN_NETTXF_more_data : 0,
 		};
 		if (!i)
@@ -157,27 +254,42 @@ netdev_tx_t xldrv_netfront_start_xmit(struct sk_buff *skb,
 				      struct net_device *ndev)
 {
 	struct xldrv_netfront *nf = netdev_priv(ndev);
-	unsigned int nr = DIV_ROUND_UP(skb->len, XEN_PAGE_SIZE);
-	unsigned int slots = nr + (skb_is_gso(skb) ? 1 : 0);
+	struct xldrv_netfront_tx_chunk c[XLDRV_NETFRONT_TX_MAX_DATA];
+	bool granted = false;
+	unsigned int nr = 0;
 	int notify;
 
 	spin_lock(&nf->tx_lock);
+	/* tx_fits may finish a checksum, and so change the skb: first. */
 	if (nf->conn != XLDRV_NETFRONT_UP || test_bit(0, &nf->reset) ||
-	    !nr || !xldrv_netfront_tx_fits(nf, skb, nr))
+	    !xldrv_netfront_tx_fits(nf, skb))
 		goto drop;
-	if (!xldrv_netfront_tx_room(nf, slots, nr)) {
+	/*
+	 * Granted in place needs multi-slot packets (a slot per piece) and
+	 * a first slot a backend takes: the Ethernet header in it.
+	 */
+	if (nf->tx_zerocopy && nf->be_sg && skb_headlen(skb) >= ETH_HLEN &&
+	    !skb_has_frag_list(skb) && skb_shinfo(skb)->nr_frags)
+		nr = xldrv_netfront_tx_chunks(skb, true, c);
+	granted = nr;
+	if (!nr)
+		nr = xldrv_netfront_tx_chunks(skb, false, c);
+	if (nr > 1 && !nf->be_sg)
+		goto drop;
+	if (!xldrv_netfront_tx_room(nf, nr + (skb_is_gso(skb) ? 1 : 0), nr)) {
 		/* Stopped below before it gets this full: a race, retried. */
 		netif_stop_queue(ndev);
 		spin_unlock(&nf->tx_lock);
 		return NETDEV_TX_BUSY;
 	}
-	if (!xldrv_netfront_tx_queue(nf, skb, nr))
+	if (!xldrv_netfront_tx_queue(nf, skb, c, nr))
 		goto drop;
+	atomic64_inc(granted ? &nf->xstats.tx_granted : &nf->xstats.tx_copied);
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&nf->tx, notify);
 	if (notify)
 		notify_remote_via_irq(nf->irq);
 	if (!xldrv_netfront_tx_room(nf, XLDRV_NETFRONT_TX_MAX_SLOTS,
-				    XLDRV_NETFRONT_TX_MAX_SLOTS - 1))
+				    XLDRV_NETFRONT_TX_MAX_DATA))
 		netif_stop_queue(ndev);
 	spin_unlock(&nf->tx_lock);
 	return NETDEV_TX_OK;
@@ -195,10 +307,6 @@ static void xldrv_netfront_tx_done(struct xldrv_netfront *nf, int slot,
 {
 	struct xldrv_netfront_txbuf *b = &nf->txb[slot];
 
-	if (!xldrv_netfront_end_grant(b->gref, &b->page))
-		pr_warn_ratelimited("%s: backend answered tx id %#x but still maps its page\n",
-				    nf->xdev->nodename, nf->tx_id_ent[slot].id);
-	b->granted = false;
 	if (b->head) {
 		u64_stats_update_begin(&nf->tx_stats.syncp);
 		if (status == XEN_NETIF_RSP_OKAY) {
@@ -211,12 +319,9 @@ static void xldrv_netfront_tx_done(struct xldrv_netfront *nf, int slot,
 		}
 		u64_stats_update_end(&nf->tx_stats.syncp);
 	}
-	/* From the softirq, not under our tx_lock: TCP's accounting. */
-	if (b->skb && status == XEN_NETIF_RSP_OKAY)
-		dev_consume_skb_irq(b->skb);
-	else if (b->skb)
-		dev_kfree_skb_irq(b->skb);
-	b->skb = NULL;
+	if (!xldrv_netfront_tx_release(b, status == XEN_NETIF_RSP_OKAY))
+		pr_warn_ratelimited("%s: backend answered tx id %#x but still maps its page\n",
+				    nf->xdev->nodename, nf->tx_id_ent[slot].id);
 	b->head = false;
 	xldrv_netfront_ids_put(&nf->tx_ids, slot);
 }
@@ -253,7 +358,7 @@ void xldrv_netfront_tx_complete(struct xldrv_netfront *nf)
 	nf->tx.rsp_cons = rc;
 	if (netif_queue_stopped(nf->ndev) && !test_bit(0, &nf->reset) &&
 	    xldrv_netfront_tx_room(nf, XLDRV_NETFRONT_TX_MAX_SLOTS,
-				   XLDRV_NETFRONT_TX_MAX_SLOTS - 1))
+				   XLDRV_NETFRONT_TX_MAX_DATA))
 		netif_wake_queue(nf->ndev);
 out:
 	spin_unlock(&nf->tx_lock);
@@ -272,14 +377,9 @@ void xldrv_netfront_tx_drop_all(struct xldrv_netfront *nf)
 
 		if (!nf->tx_id_ent[i].busy)
 			continue;
-		if (b->granted)
-			xldrv_netfront_end_grant(b->gref, &b->page);
-		b->granted = false;
+		xldrv_netfront_tx_release(b, false);
 		lost += b->head;
 		b->head = false;
-		if (b->skb)
-			dev_kfree_skb_irq(b->skb);
-		b->skb = NULL;
 	}
 	xldrv_netfront_ids_reset(&nf->tx_ids);
 	xldrv_netfront_tx_count(nf, &nf->tx_stats.dropped, lost);

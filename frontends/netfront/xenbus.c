@@ -243,6 +243,7 @@ static void xldrv_netfront_connect(struct xldrv_netfront *nf)
 {
 	struct net_device *ndev = nf->ndev;
 	struct xldrv_netfront_be_features be;
+	bool trusted;
 
 	if (nf->opening)
 		return;
@@ -250,6 +251,16 @@ static void xldrv_netfront_connect(struct xldrv_netfront *nf)
 		be = nf->early;
 	else
 		xldrv_netfront_read_features(nf, &be);
+	/*
+	 * The toolstack's word on this device's backend, read at each
+	 * connect: the next backend may be another.  Each slot in flight
+	 * keeps the way it was sent.
+	 */
+	trusted = READ_ONCE(xldrv_netfront_trusted) &&
+		  xenbus_read_unsigned(nf->xdev->nodename, "trusted", 1);
+	spin_lock_bh(&nf->tx_lock);
+	nf->tx_zerocopy = trusted;
+	spin_unlock_bh(&nf->tx_lock);
 	rtnl_lock();
 	nf->be_sg = be.sg;
 	nf->be_gso_tcpv4 = be.gso_tcpv4;
@@ -294,9 +305,16 @@ static void xldrv_netfront_open_work(struct work_struct *work)
 		netif_wake_queue(ndev);
 	spin_unlock_bh(&nf->tx_lock);
 	if (atomic64_inc_return(&nf->xstats.connects) > 1)
-		pr_info("%s: %s reconnected to %s (dom%u), open after %u ms\n",
+		pr_info("%s: %s reconnected to %s (dom%u), open after %u ms%s\n",
 			nf->xdev->nodename, ndev->name, nf->follow.backend,
-			nf->follow.backend_id, nf->open_waits * 10);
+			nf->follow.backend_id, nf->open_waits * 10,
+			nf->tx_zerocopy ? "" : ", untrusted: tx copied");
+	else
+		pr_info("%s: %s connected to %s (dom%u), tx %s\n",
+			nf->xdev->nodename, ndev->name, nf->follow.backend,
+			nf->follow.backend_id,
+			nf->tx_zerocopy ? "fragments granted" :
+			"copied (untrusted backend)");
 	/* The buffers posted before it connected, and what it sent since. */
 	notify_remote_via_irq(nf->irq);
 	local_bh_disable();

@@ -133,6 +133,11 @@ sample() {
 		fi
 	fi
 	record "$job" "$cfg" "$v"
+	# How xldrv_netfront sent (counts since the client came up).
+	if [[ $cfg/$job == xldrv/tcp* ]]; then
+		out+=" fe_tx_granted=$(netfront_stat "$c" tx_granted)"
+		out+=" fe_tx_copied=$(netfront_stat "$c" tx_copied)"
+	fi
 	echo "BENCH-SAMPLE frontend job=$job config=$cfg pair=$p value=$v" \
 		"unit=$(job_unit "$job") $out"
 }

@@ -324,6 +324,15 @@ check_peer_data() {
 	log "$dom -> peer: $mib MiB over TCP arrived unchanged"
 }
 
+# netfront_stat DOMAIN NAME: xldrv_netfront's counter NAME for DOMAIN's
+# eth0, as ethtool -S gives it.
+netfront_stat() {
+	local v
+	v=$(dom_exec "$1" "ethtool -S eth0" | awk -v n="$2:" '$1 == n { print $2 }')
+	[[ $v =~ ^[0-9]+$ ]] || fail "$1: eth0 has no counter $2 (ethtool -S)"
+	echo "$v"
+}
+
 # check_pattern DOMAIN DEV: DEV starts with the pattern the runner wrote
 # into the disk image before boot.
 check_pattern() {

@@ -12,6 +12,10 @@
 # the server close the connection.  Each restart here takes 30-57 s from
 # `xl destroy` to the vif back (libxl's PCI teardown alone is 15 s of
 # that), so 75 s, the stream's length until 2026-12-06, was not enough.
+# The vif is trusted until the second restart, then marked untrusted (its
+# frontend's "trusted" node 0, read at each connect): the stream goes
+# out with its fragments' pages granted, then copied into the frontend's
+# own pages, and packets of both kinds are in flight at a restart.
 #
 #   peer <-- e1000 -- dd (netmap)   <- xl destroy, twice
 #                      ^ vif (backend moved each time)
@@ -35,7 +39,11 @@ wait_for 30 "the client's vif to connect" \
 	fail "xldrv_netfront does not say it reconnects"
 dom_exec client "ping -c 3 -W 5 $PEER_IP" >/dev/null ||
 	fail "client cannot ping the peer before the restarts"
+# Fragments granted (trusted): the data arrives as sent, and went so.
 check_peer_data client
+granted=$(netfront_stat client tx_granted)
+[ "$granted" -ge 64 ] ||
+	fail "client: only $granted packets went out with their fragments granted"
 ifindex=$(dom_exec client "cat /sys/class/net/eth0/ifindex")
 
 peer_iperf_server
@@ -43,6 +51,7 @@ dom_spawn client iperf "iperf3 -c $PEER_IP -t 150 -f m"
 stream_start=$(now)
 for r in 1 2; do
 	sleep $((RANDOM % 6 + 5))
+	[ $r = 1 ] || xenstore-write $fe/trusted 0
 	prev=$(domid dd)
 	start=$(now)
 	xl destroy dd
@@ -67,8 +76,25 @@ log "client: iperf3 over 150 s across 2 restarts: $(echo "$out" | awk '/receiver
 	fail "client: eth0 is another interface now"
 dom_exec client "ping -c 3 -W 5 $PEER_IP" >/dev/null ||
 	fail "client cannot ping the peer after the restarts"
+# Copied now (untrusted): the data arrives as sent, every packet copied
+# (8 MiB: 128 packets at the least).
+granted=$(netfront_stat client tx_granted)
+copied=$(netfront_stat client tx_copied)
 check_peer_data client
+[ "$(netfront_stat client tx_granted)" = "$granted" ] ||
+	fail "client: packets granted to the untrusted backend"
+copied=$(($(netfront_stat client tx_copied) - copied))
+[ "$copied" -ge 128 ] ||
+	fail "client: 8 MiB went out in $copied copied packets"
+log "client: 8 MiB to the untrusted backend in $copied copied packets"
 dom_exec client "dmesg | grep -i xldrv | tail -n 12"
+# How each backend was sent to: granted, granted, then copied.
+modes=$(dom_exec client "dmesg | grep 'eth0 .*connected to'" | awk '
+	/untrusted/ { printf "copied "; next }
+	{ printf "granted " }')
+[ "$modes" = "granted granted copied " ] ||
+	fail "client: tx at the three connects was '$modes', not 'granted granted copied'"
+log "client: tx at the three connects: $modes"
 [ "$(xldrvd_field restarts)" = 2 ] ||
 	fail "xldrvd counts $(xldrvd_field restarts) restarts, not 2"
 xldrvd_show_log

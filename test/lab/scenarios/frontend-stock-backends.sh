@@ -10,7 +10,9 @@
 # grants the block layer's pages, which xen-blkback maps.  xvdb (sda2) is
 # marked untrusted (its frontend's "trusted" node 0): its data goes
 # through the frontend's own pages; 8 MiB written there is found on sda2,
-# and fio verifies 8 MiB of random writes.
+# and fio verifies 8 MiB of random writes.  The vif is trusted too:
+# xldrv_netfront grants the pages of packets' fragments, which
+# xen-netback maps.
 #
 #   peer <-- eth0 [xenbr0 + vif] dd (e1000, ahci; xen-netback, xen-blkback)
 #                                 ^ vif, vbd sda1, vbd sda2 (untrusted)
@@ -46,8 +48,14 @@ dom_exec client "client-net $CLIENT_IP/$NETMASK xldrv_netfront"
 	fail "client's eth0 is not driven by xldrv_netfront"
 wait_for 30 "the client's vif to connect" \
 	eval '[ "$(xenstore-read /local/domain/$(domid client)/device/vif/0/state)" = 4 ]'
+dom_exec client "dmesg | grep -q 'eth0 connected to .*tx fragments granted'" ||
+	fail "client: xldrv_netfront does not grant its fragments to trusted xen-netback"
 check_peer_traffic client
 check_peer_data client
+granted=$(netfront_stat client tx_granted)
+[ "$granted" -ge 64 ] ||
+	fail "client: only $granted packets went out with their fragments granted"
+log "client: $granted packets sent with their fragments granted"
 dom_exec client "ping -c 2 -W 5 $DD_IP" >/dev/null ||
 	fail "client cannot reach the driver domain"
 
