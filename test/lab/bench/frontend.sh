@@ -22,7 +22,7 @@
 # random read and write at iodepth 32 in IOPS; direct, libaio), net as in
 # bench net (tcp_tx client -> peer, tcp_rx peer -> client, Mbit/s the
 # receiver got).  Prints, per job,
-#   BENCH frontend JOB stock=<v> xldrv=<v> xldrv/stock=<r> unit=U
+#   BENCH frontend JOB stock=<v> xldrv=<v> xldrv/stock=<r> pairs=<r>,... unit=U
 # (JOB: seqread, seqwrite, randread, randwrite for blk; tcp_tx, tcp_rx)
 # Target (issue 6): xldrv/stock >= 1.00.  Settings: XLDRV_BENCH_PAIRS (5),
 # _RUNTIME (8 s), _RAMP (2 s).
@@ -172,7 +172,10 @@ lab_time bench-frontend "$(since "$bench_start")"
 for job in $BLK_JOBS $NET_JOBS; do
 	s=$(bench_median <"/tmp/bench/$job.stock")
 	x=$(bench_median <"/tmp/bench/$job.xldrv")
+	# Each pair's own ratio, in pair order: how far the noise goes.
+	r=$(paste -d ' ' "/tmp/bench/$job.xldrv" "/tmp/bench/$job.stock" |
+		awk '{ printf "%s%s", (NR > 1 ? "," : ""), ($2 > 0 ? sprintf("%.2f", $1 / $2) : "n/a") }')
 	echo "BENCH frontend $job stock=$s xldrv=$x" \
 		"xldrv/stock=$(awk -v a="$x" -v b="$s" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')" \
-		"unit=$(job_unit "$job")"
+		"pairs=$r unit=$(job_unit "$job")"
 done
