@@ -30,6 +30,24 @@ static bool xldrv_netmap_fe_takes_gso(struct xldrv_netmap_vif *vif,
 	return false;
 }
 
+/*
+ * Pieces of @skb's data the thread's scatterlist takes (rx_copies()): its
+ * head and fragments, and those of the skbs GRO chained on its frag_list
+ * once it had MAX_SKB_FRAGS.  UINT_MAX for a chain deeper than GRO makes.
+ */
+static unsigned int xldrv_netmap_rx_pieces(const struct sk_buff *skb)
+{
+	unsigned int n = !!skb_headlen(skb) + skb_shinfo(skb)->nr_frags;
+	const struct sk_buff *it;
+
+	skb_walk_frags(skb, it) {
+		if (skb_has_frag_list(it))
+			return UINT_MAX;
+		n += !!skb_headlen(it) + skb_shinfo(it)->nr_frags;
+	}
+	return n;
+}
+
 static void xldrv_netmap_enqueue(struct xldrv_netmap_vif *vif,
 				 struct sk_buff *skb)
 {
@@ -77,7 +95,13 @@ void xldrv_netmap_deliver(struct xldrv_netmap_vif *vif, struct sk_buff *skb)
 		goto drop;
 	}
 
-	if (skb_is_gso(skb) && !xldrv_netmap_fe_takes_gso(vif, skb)) {
+	/*
+	 * A GRO frame of 64 KB in 1448-byte segments is some 46 pieces,
+	 * more than the copy path takes: it goes as segments, as to a
+	 * frontend without GSO (it was dropped until 2026-12-06).
+	 */
+	if (skb_is_gso(skb) && (!xldrv_netmap_fe_takes_gso(vif, skb) ||
+				xldrv_netmap_rx_pieces(skb) > XLDRV_NETMAP_RX_SG)) {
 		/* No features: every segment checksummed in software. */
 		segs = skb_gso_segment(skb, 0);
 		if (IS_ERR_OR_NULL(segs)) {
