@@ -16,7 +16,7 @@ endif
 
 # Seconds per fuzz target: a short round inside `make check`, longer alone.
 FUZZ_SECONDS ?= 300
-CHECK_FUZZ_SECONDS ?= 20
+CHECK_FUZZ_SECONDS ?= 28
 
 all: modules userspace
 
