@@ -271,7 +271,7 @@ netdev_tx_t xldrv_netfront_start_xmit(struct sk_buff *skb,
 	if (nf->tx_zerocopy && nf->be_sg && skb_headlen(skb) >= ETH_HLEN &&
 	    !skb_has_frag_list(skb) && skb_shinfo(skb)->nr_frags)
 		nr = xldrv_netfront_tx_chunks(skb, true, c);
-	granted = nr;
+	granted = nr > 0;
 	if (!nr)
 		nr = xldrv_netfront_tx_chunks(skb, false, c);
 	if (nr > 1 && !nf->be_sg)
