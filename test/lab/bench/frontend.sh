@@ -25,20 +25,29 @@
 #   BENCH frontend JOB stock=<v> xldrv=<v> xldrv/stock=<r> pairs=<r>,... unit=U
 # (JOB: seqread, seqwrite, randread, randwrite for blk; tcp_tx, tcp_rx)
 # Target (issue 6): xldrv/stock >= 1.00.  Settings: XLDRV_BENCH_PAIRS (5),
-# _RUNTIME (8 s), _RAMP (2 s).
+# _RUNTIME (8 s), _RAMP (2 s), _FRONTEND_TRUSTED (1; 0: both devices'
+# frontend "trusted" node is set to 0 before any frontend loads, as the
+# toolstack does for an untrusted backend, so that every frontend keeps
+# its pages to itself: xen-blkfront and xldrv_blkfront through bounce
+# pages, xen-netfront bouncing and xldrv_netfront copying each tx packet;
+# checked in the client's log where the driver says so).
 # lab-timeout: 3000
 
 pairs=$(bench_param PAIRS 5)
 runtime=$(bench_param RUNTIME 8)
 ramp=$(bench_param RAMP 2)
+trusted=$(bench_param FRONTEND_TRUSTED 1)
 for v in "$pairs" "$runtime" "$ramp"; do
 	[[ $v =~ ^[0-9]+$ ]] || fail "bench settings must be whole numbers: '$v'"
 done
+[[ $trusted == [01] ]] ||
+	fail "XLDRV_BENCH_FRONTEND_TRUSTED must be 1 or 0: '$trusted'"
 { [ "$pairs" -ge 1 ] && [ "$runtime" -ge 1 ]; } ||
 	fail "PAIRS and RUNTIME must be at least 1"
 echo "BENCH-CONFIG frontend pairs=$pairs runtime=${runtime}s ramp=${ramp}s" \
 	"backends=blkmap,netmap stock=client(sda1) xldrv=client(sda1) client=fresh-per-config" \
-	"seq=1M,iodepth=8 rand=4k,iodepth=32 direct=1 ioengine=libaio"
+	"seq=1M,iodepth=8 rand=4k,iodepth=32 direct=1 ioengine=libaio" \
+	"backends-trusted=$trusted"
 
 declare -A JOB_ARGS=(
 	[seqread]="--rw=read --bs=1M --iodepth=8"
@@ -64,6 +73,12 @@ client_up() {
 	local cfg=$1 d got want
 	dom_create consolidated/client.cfg "ramdisk=\"$fio_img\"" memory=512 \
 		"vif=[\"backend=dd,bridge=eth0,mac=$CLIENT_MAC,ip=$CLIENT_IP\"]"
+	if [ "$trusted" = 0 ]; then
+		# Read by each frontend as it connects: before any loads.
+		for d in vbd/51712 vif/0; do
+			xenstore-write "/local/domain/$(domid client)/device/$d/trusted" 0
+		done
+	fi
 	case $cfg in
 	stock)
 		dom_exec client "modprobe xen-blkfront"
@@ -89,6 +104,19 @@ client_up() {
 	done
 	dom_exec client "ping -c 3 -W 5 $PEER_IP" >/dev/null ||
 		fail "client ($cfg frontends) cannot ping the peer"
+	# What the drivers say of their backends' trust (xen-netfront
+	# says nothing).
+	if [ "$trusted" = 0 ]; then
+		case $cfg in
+		stock) want='blkfront: xvda: .*bounce buffer: enabled' ;;
+		xldrv) want='xvda, .*untrusted backend: bounce pages' ;;
+		esac
+		dom_exec client "dmesg | grep -q '$want'" ||
+			fail "client ($cfg): xvda does not say it bounces"
+		[ "$cfg" = stock ] ||
+			dom_exec client "dmesg | grep -q 'eth0 connected to .*tx copied'" ||
+			fail "client (xldrv): eth0 does not say it copies"
+	fi
 	log "client up with the $cfg frontends"
 }
 
