@@ -309,7 +309,15 @@ int xldrv_blkfront_disk_add(struct xldrv_blkfront *blk)
 	blk->tag_set.nr_hw_queues = 1;
 	blk->tag_set.queue_depth = blk->sh.size;
 	blk->tag_set.numa_node = NUMA_NO_NODE;
-	blk->tag_set.flags = BLK_MQ_F_SHOULD_MERGE;
+	/*
+	 * No I/O scheduler unless the administrator picks one: the disk
+	 * behind the backend has its own, which sees every client's I/O,
+	 * and one here only costs this domain's CPU per request (in the
+	 * lab, mq-deadline cut random 4 KiB reads at depth 32 by a third,
+	 * with either frontend).  Requests still merge in blk-mq's plug.
+	 */
+	blk->tag_set.flags = BLK_MQ_F_SHOULD_MERGE |
+			     BLK_MQ_F_NO_SCHED_BY_DEFAULT;
 	blk->tag_set.cmd_size = sizeof(struct xldrv_blkfront_rq);
 	blk->tag_set.driver_data = blk;
 	err = blk_mq_alloc_tag_set(&blk->tag_set);

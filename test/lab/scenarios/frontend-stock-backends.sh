@@ -63,6 +63,12 @@ dom_exec client "insmod /lab/modules/xldrv_blkfront.ko"
 wait_dev client /dev/xvda
 [ "$(dom_exec client 'basename $(readlink /sys/block/xvda/device/driver/module)')" = xldrv_blkfront ] ||
 	fail "client's xvda is not driven by xldrv_blkfront"
+# No I/O scheduler by default (docs/frontends.md), one can be chosen.
+sched=$(dom_exec client "cat /sys/block/xvda/queue/scheduler")
+[[ $sched == *"[none]"* ]] ||
+	fail "client: xvda's I/O scheduler is not none by default: $sched"
+dom_exec client "echo mq-deadline >/sys/block/xvda/queue/scheduler && grep -qF '[mq-deadline]' /sys/block/xvda/queue/scheduler && echo none >/sys/block/xvda/queue/scheduler" ||
+	fail "client: xvda's I/O scheduler cannot be changed"
 check_client_disk client /dev/xvda dd /dev/sda1
 check_client_fio_ext4 client /dev/xvda
 
