@@ -98,7 +98,7 @@ void xldrv_netmap_deliver(struct xldrv_netmap_vif *vif, struct sk_buff *skb)
 	/*
 	 * A GRO frame of 64 KB in 1448-byte segments is some 46 pieces,
 	 * more than the copy path takes: it goes as segments, as to a
-	 * frontend without GSO (it was dropped until 2026-12-06).
+	 * frontend without GSO, rather than not at all.
 	 */
 	if (skb_is_gso(skb) && (!xldrv_netmap_fe_takes_gso(vif, skb) ||
 				xldrv_netmap_rx_pieces(skb) > XLDRV_NETMAP_RX_SG)) {
