@@ -30,24 +30,31 @@
 # toolstack does for an untrusted backend, so that every frontend keeps
 # its pages to itself: xen-blkfront and xldrv_blkfront through bounce
 # pages, xen-netfront bouncing and xldrv_netfront copying each tx packet;
-# checked in the client's log where the driver says so).
+# checked in the client's log where the driver says so), _FRONTEND_SCHED
+# (default: each frontend's own default I/O scheduler for xvda, which is
+# mq-deadline for xen-blkfront and none for xldrv_blkfront; or a
+# scheduler's name, e.g. mq-deadline or none, set on xvda in every client
+# before the jobs run).
 # lab-timeout: 3000
 
 pairs=$(bench_param PAIRS 5)
 runtime=$(bench_param RUNTIME 8)
 ramp=$(bench_param RAMP 2)
 trusted=$(bench_param FRONTEND_TRUSTED 1)
+sched=$(bench_param FRONTEND_SCHED default)
 for v in "$pairs" "$runtime" "$ramp"; do
 	[[ $v =~ ^[0-9]+$ ]] || fail "bench settings must be whole numbers: '$v'"
 done
 [[ $trusted == [01] ]] ||
 	fail "XLDRV_BENCH_FRONTEND_TRUSTED must be 1 or 0: '$trusted'"
+[[ $sched =~ ^[a-z0-9-]+$ ]] ||
+	fail "XLDRV_BENCH_FRONTEND_SCHED must be default or a scheduler's name: '$sched'"
 { [ "$pairs" -ge 1 ] && [ "$runtime" -ge 1 ]; } ||
 	fail "PAIRS and RUNTIME must be at least 1"
 echo "BENCH-CONFIG frontend pairs=$pairs runtime=${runtime}s ramp=${ramp}s" \
 	"backends=blkmap,netmap stock=client(sda1) xldrv=client(sda1) client=fresh-per-config" \
 	"seq=1M,iodepth=8 rand=4k,iodepth=32 direct=1 ioengine=libaio" \
-	"backends-trusted=$trusted"
+	"backends-trusted=$trusted client-sched=$sched"
 
 declare -A JOB_ARGS=(
 	[seqread]="--rw=read --bs=1M --iodepth=8"
@@ -91,6 +98,10 @@ client_up() {
 		;;
 	esac
 	wait_dev client /dev/xvda
+	if [ "$sched" != default ]; then
+		dom_exec client "echo $sched >/sys/block/xvda/queue/scheduler && grep -qF '[$sched]' /sys/block/xvda/queue/scheduler" ||
+			fail "client ($cfg): cannot set xvda's I/O scheduler to $sched"
+	fi
 	# Which frontend drives each device, as the kernel says.
 	for d in vbd-51712 vif-0; do
 		got=$(dom_exec client "basename \$(readlink /sys/bus/xen/devices/$d/driver/module)")
