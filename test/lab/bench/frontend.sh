@@ -34,7 +34,11 @@
 # (default: each frontend's own default I/O scheduler for xvda, which is
 # mq-deadline for xen-blkfront and none for xldrv_blkfront; or a
 # scheduler's name, e.g. mq-deadline or none, set on xvda in every client
-# before the jobs run).
+# before the jobs run), _FRONTEND_JOBS (all six; or some of them, comma
+# separated, e.g. tcp_tx,tcp_rx for more pairs of the network alone).
+# For the network jobs the domains' CPU time is read around each run
+# (bench_iperf) and printed per GiB through eth0:
+#   BENCH-DETAIL frontend JOB cpu_s/GiB dom0: stock=<v> xldrv=<v> dd: ... client: ...
 # lab-timeout: 3000
 
 pairs=$(bench_param PAIRS 5)
@@ -42,6 +46,7 @@ runtime=$(bench_param RUNTIME 8)
 ramp=$(bench_param RAMP 2)
 trusted=$(bench_param FRONTEND_TRUSTED 1)
 sched=$(bench_param FRONTEND_SCHED default)
+jobs=$(bench_param FRONTEND_JOBS seqread,seqwrite,randread,randwrite,tcp_tx,tcp_rx)
 for v in "$pairs" "$runtime" "$ramp"; do
 	[[ $v =~ ^[0-9]+$ ]] || fail "bench settings must be whole numbers: '$v'"
 done
@@ -54,7 +59,7 @@ done
 echo "BENCH-CONFIG frontend pairs=$pairs runtime=${runtime}s ramp=${ramp}s" \
 	"backends=blkmap,netmap stock=client(sda1) xldrv=client(sda1) client=fresh-per-config" \
 	"seq=1M,iodepth=8 rand=4k,iodepth=32 direct=1 ioengine=libaio" \
-	"backends-trusted=$trusted client-sched=$sched"
+	"backends-trusted=$trusted client-sched=$sched jobs=$jobs"
 
 declare -A JOB_ARGS=(
 	[seqread]="--rw=read --bs=1M --iodepth=8"
@@ -64,8 +69,18 @@ declare -A JOB_ARGS=(
 	[tcp_tx]="-c $PEER_IP"
 	[tcp_rx]="-c $PEER_IP -R"
 )
-BLK_JOBS="seqread seqwrite randread randwrite"
-NET_JOBS="tcp_tx tcp_rx"
+BLK_JOBS= NET_JOBS=
+[[ $jobs =~ ^[a-z_,]+$ ]] ||
+	fail "XLDRV_BENCH_FRONTEND_JOBS must be job names, comma separated: '$jobs'"
+for job in ${jobs//,/ }; do
+	[ -n "${JOB_ARGS[$job]:-}" ] ||
+		fail "XLDRV_BENCH_FRONTEND_JOBS: no job '$job' (jobs: ${!JOB_ARGS[*]})"
+	case $job in
+	tcp*) NET_JOBS+=" $job" ;;
+	*) BLK_JOBS+=" $job" ;;
+	esac
+done
+[ -n "$BLK_JOBS$NET_JOBS" ] || fail "XLDRV_BENCH_FRONTEND_JOBS names no job"
 FIO_COMMON="--direct=1 --ioengine=libaio --time_based --runtime=$runtime --ramp_time=$ramp"
 IPERF_COMMON="-t $((ramp + runtime)) -O $ramp"
 
@@ -148,15 +163,18 @@ job_unit() {
 # sample CONFIG PAIR JOB: one measured run, its raw sample logged.
 declare -A F
 sample() {
-	local cfg=$1 p=$2 job=$3 c=client out v d
+	local cfg=$1 p=$2 job=$3 c=client out v d cpu
 	if [[ $job == tcp* ]]; then
-		peer_iperf_server
-		out=$(dom_exec -t $((ramp + runtime + 120)) "$c" \
-			"iperf-job eth0 - ${JOB_ARGS[$job]} $IPERF_COMMON") ||
-			fail "$c: iperf3 $job failed: $out"
-		kv_parse F "$out"
-		[ "${F[err]}" = 0 ] || fail "$c: iperf3 $job: error: $out"
-		v=${F[mbps]}
+		bench_iperf "$c" - "${JOB_ARGS[$job]} $IPERF_COMMON"
+		out=$IPERF_OUT
+		v=${I[mbps]}
+		((I[if_bytes] > 0)) || fail "$c: iperf3 $job moved nothing through eth0: $out"
+		# Where the CPU went, per GiB through the client's eth0.
+		for d in dom0 dd client; do
+			per_gib cpu "$((C1[$d] - C0[$d]))" "${I[if_bytes]}"
+			record "$job.cpu_$d" "$cfg" "$cpu"
+			out+=" cpu_s/GiB_$d=$cpu"
+		done
 	else
 		dom_spawn "$c" fio "fio-job /dev/xvda - ${JOB_ARGS[$job]} $FIO_COMMON"
 		sleep $((ramp + runtime + 1))
@@ -191,7 +209,7 @@ for ((p = 1; p <= pairs; p++)); do
 	fi
 	for cfg in $order; do
 		client_up "$cfg"
-		if [ -z "$filled" ]; then
+		if [ -z "$filled" ] && [ -n "$BLK_JOBS" ]; then
 			# Every block written once: no read below finds a
 			# hole of the sparse disk image on the host.
 			dom_exec -t 300 client "fio --name=fill --filename=/dev/xvda \
@@ -217,4 +235,15 @@ for job in $BLK_JOBS $NET_JOBS; do
 	echo "BENCH frontend $job stock=$s xldrv=$x" \
 		"xldrv/stock=$(awk -v a="$x" -v b="$s" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')" \
 		"pairs=$r unit=$(job_unit "$job")"
+done
+for job in $NET_JOBS; do
+	line="BENCH-DETAIL frontend $job cpu_s/GiB"
+	for d in dom0 dd client; do
+		line+=" $d:"
+		for cfg in stock xldrv; do
+			line+=" $cfg=$(bench_median <"/tmp/bench/$job.cpu_$d.$cfg" |
+				awk '{ printf "%.2f", $1 }')"
+		done
+	done
+	echo "$line"
 done

@@ -92,10 +92,6 @@ DD_ID=$(domid dd)
 CLIENT_ID=$(domid client)
 BE_PATH=/local/domain/$DD_ID/backend/vif/$CLIENT_ID/0
 FE_PATH=/local/domain/$CLIENT_ID/device/vif/0
-declare -A XS_HOME=(
-	[dd]=/local/domain/$DD_ID/data/xldrv-lab
-	[client]=/local/domain/$CLIENT_ID/data/xldrv-lab
-)
 
 # The interrupts (event channels) a backend takes its frontend's
 # notifications on, in dd, for irq-count: netback names them
@@ -244,70 +240,9 @@ per_mib() {
 	printf -v _pm '%d.%02d' $((x / 100)) $((x % 100))
 }
 
-# per_gib VAR TENTHS BYTES: VAR = TENTHS of a CPU second per GiB of
-# BYTES, in seconds to 2 decimals.
-per_gib() {
-	local -n _pg=$1
-	local x=0
-	(($3 <= 0)) || x=$((($2 * 10737418240 + $3 / 2) / $3))
-	printf -v _pg '%d.%02d' $((x / 100)) $((x % 100))
-}
-
-# tenths VAR TENTHS: VAR = TENTHS as seconds, to 1 decimal.
-tenths() {
-	local -n _t=$1
-	printf -v _t '%d.%d' $(($2 / 10)) $(($2 % 10))
-}
-
-# run_iperf DOMAIN IRQ JOB: the job in DOMAIN, dom0 asleep meanwhile;
-# iperf-job's words in I, the domains' CPU time before and after in C0
-# and C1.  The window between the two readings holds the run and nothing
-# of the lab's own: iperf-job sets up, says ready=TOKEN and sleeps until
-# go=TOKEN (written after the first reading), writes ran=TOKEN as soon as
-# iperf3 is done (the second reading follows), and only then, on
-# go=TOKEN.end, counts and parses.
-declare -A I D C0 C1
-RUN_SEQ=0
-run_iperf() {
-	local dom=$1 xs=${XS_HOME[$1]} tok out i limit
-	RUN_SEQ=$((RUN_SEQ + 1))
-	tok=run$RUN_SEQ
-	peer_iperf_server
-	dom_spawn "$dom" iperf "iperf-job -g $tok eth0 '$2' ${JOB_ARGS[$3]} $COMMON"
-	# Until it is set up and asleep (or failed).
-	for ((i = 0; i < 300; i++)); do
-		[ "$(xenstore-read "$xs/ready" 2>/dev/null)" != "$tok" ] || break
-		[ "$(xenstore-read "$xs/ran" 2>/dev/null)" != "$tok" ] || break
-		sleep 0.2
-	done
-	[ "$(xenstore-read "$xs/ready" 2>/dev/null)" = "$tok" ] || {
-		out=$(dom_reap -t 60 "$dom" iperf) || true
-		fail "$dom: iperf-job for $3 did not get ready: $out"
-	}
-	bench_cpu_read C0
-	xenstore-write "$xs/go" "$tok"
-	# iperf3 connects and says goodbye around its ramp and runtime, in
-	# a second or two under TCG: sleep past that rather than poll (dom0's
-	# forks are in the window, an idle domain costs nothing).
-	sleep $((ramp + runtime + 2))
-	limit=$(((ramp + runtime + 120) * 2))
-	for ((i = 0; i < limit; i++)); do
-		[ "$(xenstore-read "$xs/ran" 2>/dev/null)" != "$tok" ] || break
-		sleep 0.5
-	done
-	bench_cpu_read C1
-	xenstore-write "$xs/go" "$tok.end"
-	((i < limit)) ||
-		log "WARNING: $dom: iperf3 $3 not done $((ramp + runtime + 120))s after go"
-	out=$(dom_reap -t 120 "$dom" iperf) ||
-		fail "$dom: iperf3 $3 failed: $out (peer: $(tail -n 2 /tmp/peer-iperf.log 2>/dev/null | tr '\n' ' '))"
-	kv_parse I "$out"
-	[ "${I[err]:-}" = 0 ] || fail "$dom: iperf3 $3: error: $out"
-	IPERF_OUT=$out
-}
-
 # dd's counters since the previous call (dd-counters), into D: netmap's
 # own too when it serves.
+declare -A D
 dd_counters() {
 	local dir=
 	[ "$1" != xldrv ] ||
@@ -327,7 +262,7 @@ sample() {
 	else
 		dom=client irq=$FE_IRQ
 	fi
-	run_iperf "$dom" "$irq" "$job"
+	bench_iperf "$dom" "$irq" "${JOB_ARGS[$job]} $COMMON"
 	v=${I[mbps]}
 	bytes=${I[if_bytes]}
 	((bytes > 0)) || fail "$dom: iperf3 $job moved nothing through eth0: $IPERF_OUT"

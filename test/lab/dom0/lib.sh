@@ -525,6 +525,71 @@ bench_cpu_read() {
 	done
 }
 
+# per_gib VAR TENTHS BYTES: VAR = TENTHS of a CPU second per GiB of
+# BYTES, in seconds to 2 decimals.
+per_gib() {
+	local -n _pg=$1
+	local x=0
+	(($3 <= 0)) || x=$((($2 * 10737418240 + $3 / 2) / $3))
+	printf -v _pg '%d.%02d' $((x / 100)) $((x % 100))
+}
+
+# tenths VAR TENTHS: VAR = TENTHS as seconds, to 1 decimal.
+tenths() {
+	local -n _t=$1
+	printf -v _t '%d.%d' $(($2 / 10)) $(($2 % 10))
+}
+
+# bench_iperf DOMAIN IRQNAME IPERF3-ARGS: one iperf-job in DOMAIN (its
+# -t and -O in IPERF3-ARGS, the caller's $ramp and $runtime their sum),
+# dom0 asleep meanwhile; iperf-job's words in I and IPERF_OUT, the
+# domains' CPU time before and after in C0 and C1 (bench_cpu_read).  The
+# window between the two readings holds the run and nothing of the
+# lab's own: iperf-job sets up, says ready=TOKEN and sleeps until
+# go=TOKEN (written after the first reading), writes ran=TOKEN as soon as
+# iperf3 is done (the second reading follows), and only then, on
+# go=TOKEN.end, counts and parses.
+declare -A I C0 C1
+BENCH_IPERF_SEQ=0
+bench_iperf() {
+	local dom=$1 xs tok out i limit
+	xs=/local/domain/$(domid "$dom")/data/xldrv-lab
+	BENCH_IPERF_SEQ=$((BENCH_IPERF_SEQ + 1))
+	tok=run$BENCH_IPERF_SEQ
+	peer_iperf_server
+	dom_spawn "$dom" iperf "iperf-job -g $tok eth0 '$2' $3"
+	# Until it is set up and asleep (or failed).
+	for ((i = 0; i < 300; i++)); do
+		[ "$(xenstore-read "$xs/ready" 2>/dev/null)" != "$tok" ] || break
+		[ "$(xenstore-read "$xs/ran" 2>/dev/null)" != "$tok" ] || break
+		sleep 0.2
+	done
+	[ "$(xenstore-read "$xs/ready" 2>/dev/null)" = "$tok" ] || {
+		out=$(dom_reap -t 60 "$dom" iperf) || true
+		fail "$dom: iperf-job $3 did not get ready: $out"
+	}
+	bench_cpu_read C0
+	xenstore-write "$xs/go" "$tok"
+	# iperf3 connects and says goodbye around its ramp and runtime, in
+	# a second or two under TCG: sleep past that rather than poll (dom0's
+	# forks are in the window, an idle domain costs nothing).
+	sleep $((ramp + runtime + 2))
+	limit=$(((ramp + runtime + 120) * 2))
+	for ((i = 0; i < limit; i++)); do
+		[ "$(xenstore-read "$xs/ran" 2>/dev/null)" != "$tok" ] || break
+		sleep 0.5
+	done
+	bench_cpu_read C1
+	xenstore-write "$xs/go" "$tok.end"
+	((i < limit)) ||
+		log "WARNING: $dom: iperf3 $3 not done $((ramp + runtime + 120))s after go"
+	out=$(dom_reap -t 120 "$dom" iperf) ||
+		fail "$dom: iperf3 $3 failed: $out (peer: $(tail -n 2 /tmp/peer-iperf.log 2>/dev/null | tr '\n' ' '))"
+	kv_parse I "$out"
+	[ "${I[err]:-}" = 0 ] || fail "$dom: iperf3 $3: error: $out"
+	IPERF_OUT=$out
+}
+
 # xldrvd (docs/xldrvd.8).  The driver domain it supervises is "dd", which
 # xldrvd creates itself (with `xl create`, xl's own monitor would act on
 # a crash too) from a copy of consolidated/dd.cfg whose kernel binds the
