@@ -23,7 +23,7 @@ MODULE_PARM_DESC(rx_copy_break,
 bool xldrv_netfront_trusted = true;
 module_param_named(trusted, xldrv_netfront_trusted, bool, 0644);
 MODULE_PARM_DESC(trusted,
-		 "Grant the pages of packets' fragments to backends not marked untrusted by the toolstack (default 1; 0: copy every packet into pages of our own)");
+		 "Grant the pages of packets' fragments to backends not marked untrusted by the toolstack, and recycle their rx pages (default 1; 0: copy every packet into pages of our own, a fresh page for every rx buffer)");
 
 /*
  * End @ref's grant.  True if it ended and *@page is ours again; false if

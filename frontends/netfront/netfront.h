@@ -12,11 +12,16 @@
  * packet's fragments are granted as they are, each such slot holding a
  * reference to the skb until the backend answers it, as xen-netfront
  * does; the linear part, and to an untrusted backend the whole packet,
- * is copied into pages of our own.  rx buffers are pages we allocate.  A
- * page of ours the backend may still map when we end its grant is handed
- * to the grant table code, which frees it once the mapping is gone; a
- * page of the stack's is kept, by a reference the grant table code drops
- * then.
+ * is copied into pages of our own.  rx buffers are pages we allocate:
+ * for a trusted backend from a page_pool, recycled once the stack is done
+ * with them, as xen-netfront does (a fresh page costs its zeroing, some
+ * 2% of the client's CPU under a TCP receive in the lab); for an
+ * untrusted one each a fresh zeroed page, so that it never gets a page
+ * that held anything before (the stack may have written in a received
+ * page: IPsec decrypts in place).  A page of ours the backend may still
+ * map when we end its grant is handed to the grant table code, which
+ * frees it once the mapping is gone; a page of the stack's is kept, by a
+ * reference the grant table code drops then.
  */
 #ifndef XLDRV_NETFRONT_H
 #define XLDRV_NETFRONT_H
@@ -28,6 +33,7 @@
 #include <linux/timer.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
+#include <net/page_pool.h>
 #include <xen/grant_table.h>
 #include <xen/xenbus.h>
 #include <xen/interface/io/netif.h>
@@ -75,7 +81,10 @@ struct xldrv_netfront_txbuf {
 	unsigned int len;	/* the packet's, on the head slot */
 };
 
-/* An rx slot: one of our pages, granted to the backend to copy into. */
+/*
+ * An rx slot: one of our pages, granted to the backend to copy into; of
+ * rx_pool if the ring's rx_pooled says so (every page of a ring is).
+ */
 struct xldrv_netfront_rxbuf {
 	struct page *page;
 	grant_ref_t gref;
@@ -152,6 +161,8 @@ struct xldrv_netfront {
 	struct xldrv_netfront_id rx_id_ent[XLDRV_NETFRONT_RX_SIZE];
 	struct xldrv_netfront_rxbuf rxb[XLDRV_NETFRONT_RX_SIZE];
 	RING_IDX rx_seen;	/* responses looked at: for the event index */
+	struct page_pool *rx_pool;	/* the device's, from probe to remove */
+	bool rx_pooled;		/* this ring's rx pages: rx_pool's (trusted) */
 	struct timer_list refill_timer;	/* rx pages ran out: try later */
 
 	struct xldrv_netfront_stats tx_stats;	/* under tx_lock */
@@ -175,6 +186,7 @@ void xldrv_netfront_tx_drop_all(struct xldrv_netfront *nf);
 int xldrv_netfront_rx_poll(struct xldrv_netfront *nf, int budget);
 void xldrv_netfront_rx_refill(struct xldrv_netfront *nf);
 void xldrv_netfront_rx_drop_all(struct xldrv_netfront *nf);
+struct page_pool *xldrv_netfront_rx_pool(void);
 void xldrv_netfront_refill_timer(struct timer_list *t);
 
 /* main.c */

@@ -18,6 +18,51 @@
 #define XLDRV_NETFRONT_RX_PULL 128u
 
 /*
+ * A device's pool of rx pages: a ring's worth kept for reuse.  No DMA, so
+ * no device: the pool may outlive the net_device, until the stack has
+ * freed the last skb holding one of its pages.
+ */
+struct page_pool *xldrv_netfront_rx_pool(void)
+{
+	struct page_pool_params pp = {
+		.order = 0,
+		.pool_size = XLDRV_NETFRONT_RX_SIZE,
+		.nid = NUMA_NO_NODE,
+	};
+
+	return page_pool_create(&pp);
+}
+
+/* A page for an rx slot: recycled or fresh, as rx_pooled says. */
+static struct page *xldrv_netfront_rx_page(struct xldrv_netfront *nf)
+{
+	gfp_t gfp = GFP_ATOMIC | __GFP_NOWARN | __GFP_ZERO;
+
+	return nf->rx_pooled ? page_pool_alloc_pages(nf->rx_pool, gfp) :
+			       alloc_page(gfp);
+}
+
+/*
+ * End @b's grant.  False if the backend still maps its page: the page
+ * leaves the pool then, and is the grant table code's to free once the
+ * mapping is gone.
+ */
+static bool xldrv_netfront_rx_end_grant(struct xldrv_netfront *nf,
+					struct xldrv_netfront_rxbuf *b)
+{
+	if (!b->granted)
+		return true;
+	b->granted = false;
+	if (gnttab_try_end_foreign_access(b->gref))
+		return true;
+	if (nf->rx_pooled)
+		page_pool_release_page(nf->rx_pool, b->page);
+	gnttab_end_foreign_access(b->gref, b->page);
+	b->page = NULL;
+	return false;
+}
+
+/*
  * Under rx_lock: post a buffer in every free ring position, in order.
  * Out of pages or grants, it stops where it is (the ring has no holes)
  * and the timer tries again.
@@ -34,7 +79,7 @@ void xldrv_netfront_rx_refill(struct xldrv_netfront *nf)
 		struct xen_netif_rx_request req;
 
 		if (!b->page)
-			b->page = alloc_page(GFP_ATOMIC | __GFP_NOWARN);
+			b->page = xldrv_netfront_rx_page(nf);
 		if (!b->page) {
 			short_of = true;
 			break;
@@ -105,12 +150,11 @@ static struct sk_buff *xldrv_netfront_rx_take(struct xldrv_netfront *nf,
 	for (i = 0; i < pkt->slots; i++) {
 		struct xldrv_netfront_rxbuf *b = &nf->rxb[(cons + i) & mask];
 
-		if (b->granted && !xldrv_netfront_end_grant(b->gref, &b->page)) {
+		if (!xldrv_netfront_rx_end_grant(nf, b)) {
 			pr_warn_ratelimited("%s: backend answered an rx request but still maps its page\n",
 					    nf->xdev->nodename);
 			ok = false;
 		}
-		b->granted = false;
 		xldrv_netfront_ids_put(&nf->rx_ids, (cons + i) & mask);
 	}
 	if (!ok)
@@ -120,6 +164,9 @@ static struct sk_buff *xldrv_netfront_rx_take(struct xldrv_netfront *nf,
 						XLDRV_NETFRONT_RX_PULL);
 	if (!skb)
 		return NULL;
+	/* Its pages go back to the pool when the stack frees it. */
+	if (nf->rx_pooled)
+		skb_mark_for_recycle(skb);
 	for (i = 0; i < pkt->nr_data; i++) {
 		const struct xen_netif_rx_response *r = &pkt->rsp[i];
 		struct xldrv_netfront_rxbuf *b;
@@ -258,7 +305,11 @@ out:
 	return done;
 }
 
-/* The ring is gone: every posted buffer's grant ends. */
+/*
+ * The ring is gone: every posted buffer's grant ends, and its page goes:
+ * the next ring's backend may be trusted otherwise, and gets pages of
+ * the kind it should.
+ */
 void xldrv_netfront_rx_drop_all(struct xldrv_netfront *nf)
 {
 	unsigned int i;
@@ -266,9 +317,13 @@ void xldrv_netfront_rx_drop_all(struct xldrv_netfront *nf)
 	for (i = 0; i < XLDRV_NETFRONT_RX_SIZE; i++) {
 		struct xldrv_netfront_rxbuf *b = &nf->rxb[i];
 
-		if (b->granted)
-			xldrv_netfront_end_grant(b->gref, &b->page);
-		b->granted = false;
+		if (!xldrv_netfront_rx_end_grant(nf, b) || !b->page)
+			continue;
+		if (nf->rx_pooled)
+			page_pool_put_full_page(nf->rx_pool, b->page, false);
+		else
+			__free_page(b->page);
+		b->page = NULL;
 	}
 	xldrv_netfront_ids_reset(&nf->rx_ids);
 }

@@ -145,6 +145,17 @@ again:
 	return err;
 }
 
+/*
+ * The toolstack's word on this device's backend (its "trusted" node, as
+ * xen-netfront reads it), and ours (the module parameter): read at each
+ * ring and connect, as the next backend may be another.
+ */
+static bool xldrv_netfront_backend_trusted(struct xldrv_netfront *nf)
+{
+	return READ_ONCE(xldrv_netfront_trusted) &&
+	       xenbus_read_unsigned(nf->xdev->nodename, "trusted", 1);
+}
+
 /* A zeroed page for a shared ring, granted to the current backend. */
 static void *xldrv_netfront_ring_page(struct xldrv_netfront *nf,
 				      struct page **page, grant_ref_t *ref)
@@ -171,6 +182,7 @@ static int xldrv_netfront_ring_up(struct xldrv_netfront *nf)
 	struct xen_netif_tx_sring *txs;
 	struct xen_netif_rx_sring *rxs;
 	int err = -ENOMEM;
+	bool trusted;
 
 	txs = xldrv_netfront_ring_page(nf, &nf->tx_ring_page, &nf->tx_ring_ref);
 	if (!txs)
@@ -188,7 +200,9 @@ static int xldrv_netfront_ring_up(struct xldrv_netfront *nf)
 		goto err_end_rx_ring;
 
 	/* Buffers before the backend connects: nothing it sends is lost. */
+	trusted = xldrv_netfront_backend_trusted(nf);
 	spin_lock_bh(&nf->rx_lock);
+	nf->rx_pooled = trusted;
 	xldrv_netfront_rx_refill(nf);
 	spin_unlock_bh(&nf->rx_lock);
 	err = xldrv_netfront_publish(nf);
@@ -251,13 +265,8 @@ static void xldrv_netfront_connect(struct xldrv_netfront *nf)
 		be = nf->early;
 	else
 		xldrv_netfront_read_features(nf, &be);
-	/*
-	 * The toolstack's word on this device's backend, read at each
-	 * connect: the next backend may be another.  Each slot in flight
-	 * keeps the way it was sent.
-	 */
-	trusted = READ_ONCE(xldrv_netfront_trusted) &&
-		  xenbus_read_unsigned(nf->xdev->nodename, "trusted", 1);
+	/* Each slot in flight keeps the way it was sent. */
+	trusted = xldrv_netfront_backend_trusted(nf);
 	spin_lock_bh(&nf->tx_lock);
 	nf->tx_zerocopy = trusted;
 	spin_unlock_bh(&nf->tx_lock);
@@ -457,13 +466,13 @@ static void xldrv_netfront_free_pages(struct xldrv_netfront *nf)
 {
 	unsigned int i;
 
-	/* Only pages whose grants ended cleanly are still here. */
+	/*
+	 * Only pages whose grants ended cleanly are still here; rx pages
+	 * went with the last ring (rx_drop_all).
+	 */
 	for (i = 0; i < XLDRV_NETFRONT_TX_SIZE; i++)
 		if (nf->txb[i].page)
 			__free_page(nf->txb[i].page);
-	for (i = 0; i < XLDRV_NETFRONT_RX_SIZE; i++)
-		if (nf->rxb[i].page)
-			__free_page(nf->rxb[i].page);
 }
 
 static int xldrv_netfront_probe(struct xenbus_device *xdev,
@@ -517,10 +526,15 @@ static int xldrv_netfront_probe(struct xenbus_device *xdev,
 	SET_NETDEV_DEV(ndev, &xdev->dev);
 	netif_carrier_off(ndev);
 	dev_set_drvdata(&xdev->dev, nf);
+	nf->rx_pool = xldrv_netfront_rx_pool();
+	if (IS_ERR(nf->rx_pool)) {
+		err = PTR_ERR(nf->rx_pool);
+		goto err_free_netdev;
+	}
 
 	err = register_netdev(ndev);
 	if (err)
-		goto err_free_netdev;
+		goto err_destroy_pool;
 	/* Fires once at once, and that first update() starts everything. */
 	err = xldrv_follow_start(&nf->follow, xdev, xldrv_netfront_update);
 	if (err)
@@ -530,6 +544,8 @@ static int xldrv_netfront_probe(struct xenbus_device *xdev,
 
 err_unregister_netdev:
 	unregister_netdev(ndev);
+err_destroy_pool:
+	page_pool_destroy(nf->rx_pool);
 err_free_netdev:
 	dev_set_drvdata(&xdev->dev, NULL);
 	netif_napi_del(&nf->napi);
@@ -559,6 +575,8 @@ static void xldrv_netfront_remove(struct xenbus_device *xdev)
 	netif_napi_del(&nf->napi);
 	dev_set_drvdata(&xdev->dev, NULL);
 	xldrv_netfront_free_pages(nf);
+	/* Lives on, by itself, until the stack has given back every page. */
+	page_pool_destroy(nf->rx_pool);
 	kfree(nf->follow.backend);
 	free_netdev(nf->ndev);
 }
