@@ -189,8 +189,10 @@ static bool xldrv_netfront_tx_queue(struct xldrv_netfront *nf,
 			b->lent = page;
 			b->skb = skb_get(skb);
 		} else {
+			/* Zeroed: the backend may read all of it, not only ours. */
 			if (!b->page)
-				b->page = alloc_page(GFP_ATOMIC | __GFP_NOWARN);
+				b->page = alloc_page(GFP_ATOMIC | __GFP_NOWARN |
+						     __GFP_ZERO);
 			page = b->page;
 			if (!page ||
 			    skb_copy_bits(skb, c[i].offset, page_address(page),
