@@ -34,8 +34,9 @@
 # (default: each frontend's own default I/O scheduler for xvda, which is
 # mq-deadline for xen-blkfront and none for xldrv_blkfront; or a
 # scheduler's name, e.g. mq-deadline or none, set on xvda in every client
-# before the jobs run), _FRONTEND_JOBS (all six; or some of them, comma
-# separated, e.g. tcp_tx,tcp_rx for more pairs of the network alone).
+# before the jobs run), _FRONTEND_JOBS (all six; or some of them, space
+# separated as in _JOBS and _NET_JOBS, commas taken too, e.g. "tcp_tx
+# tcp_rx" for more pairs of the network alone).
 # For the network jobs the domains' CPU time is read around each run
 # (bench_iperf) and printed per GiB through eth0:
 #   BENCH-DETAIL frontend JOB cpu_s/GiB dom0: stock=<v> xldrv=<v> dd: ... client: ...
@@ -46,7 +47,7 @@ runtime=$(bench_param RUNTIME 8)
 ramp=$(bench_param RAMP 2)
 trusted=$(bench_param FRONTEND_TRUSTED 1)
 sched=$(bench_param FRONTEND_SCHED default)
-jobs=$(bench_param FRONTEND_JOBS seqread,seqwrite,randread,randwrite,tcp_tx,tcp_rx)
+jobs=$(bench_param FRONTEND_JOBS "seqread seqwrite randread randwrite tcp_tx tcp_rx")
 for v in "$pairs" "$runtime" "$ramp"; do
 	[[ $v =~ ^[0-9]+$ ]] || fail "bench settings must be whole numbers: '$v'"
 done
@@ -59,7 +60,7 @@ done
 echo "BENCH-CONFIG frontend pairs=$pairs runtime=${runtime}s ramp=${ramp}s" \
 	"backends=blkmap,netmap stock=client(sda1) xldrv=client(sda1) client=fresh-per-config" \
 	"seq=1M,iodepth=8 rand=4k,iodepth=32 direct=1 ioengine=libaio" \
-	"backends-trusted=$trusted client-sched=$sched jobs=$jobs"
+	"backends-trusted=$trusted client-sched=$sched jobs=$(echo $jobs | tr ' ' ,)"
 
 declare -A JOB_ARGS=(
 	[seqread]="--rw=read --bs=1M --iodepth=8"
@@ -70,9 +71,10 @@ declare -A JOB_ARGS=(
 	[tcp_rx]="-c $PEER_IP -R"
 )
 BLK_JOBS= NET_JOBS=
-[[ $jobs =~ ^[a-z_,]+$ ]] ||
-	fail "XLDRV_BENCH_FRONTEND_JOBS must be job names, comma separated: '$jobs'"
-for job in ${jobs//,/ }; do
+jobs=${jobs//,/ }
+[[ $jobs =~ ^[a-z_\ ]+$ ]] ||
+	fail "XLDRV_BENCH_FRONTEND_JOBS must be job names: '$jobs'"
+for job in $jobs; do
 	[ -n "${JOB_ARGS[$job]:-}" ] ||
 		fail "XLDRV_BENCH_FRONTEND_JOBS: no job '$job' (jobs: ${!JOB_ARGS[*]})"
 	case $job in
