@@ -26,20 +26,6 @@ MODULE_PARM_DESC(trusted,
 		 "Grant the pages of packets' fragments to backends not marked untrusted by the toolstack, and recycle their rx pages (default 1; 0: copy every packet into pages of our own, a fresh page for every rx buffer)");
 
 /*
- * End @ref's grant.  True if it ended and *@page is ours again; false if
- * the backend still maps it: the page is then the grant table code's,
- * to free once the mapping is gone, and *@page is cleared.
- */
-bool xldrv_netfront_end_grant(grant_ref_t ref, struct page **page)
-{
-	if (gnttab_try_end_foreign_access(ref))
-		return true;
-	gnttab_end_foreign_access(ref, *page);
-	*page = NULL;
-	return false;
-}
-
-/*
  * From NAPI, with a ring's lock held: the backend broke the protocol, so
  * nothing more is taken from the ring, and the reset work drops it and
  * makes the backend start over.

@@ -196,7 +196,6 @@ int xldrv_netfront_poll(struct napi_struct *napi, int budget);
 irqreturn_t xldrv_netfront_interrupt(int irq, void *data);
 void xldrv_netfront_protocol_error(struct xldrv_netfront *nf,
 				   const char *what);
-bool xldrv_netfront_end_grant(grant_ref_t ref, struct page **page);
 bool xldrv_netfront_rearm(struct xldrv_netfront *nf);
 
 /* xenbus.c */

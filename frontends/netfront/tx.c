@@ -38,6 +38,21 @@ static bool xldrv_netfront_tx_room(struct xldrv_netfront *nf,
 }
 
 /*
+ * End the grant of @page, one of our own.  True if it ended and the page
+ * is ours again; false if the backend still maps it: the page is then
+ * the grant table code's, to free once the mapping is gone, and *@page
+ * is cleared.
+ */
+static bool xldrv_netfront_tx_end_grant(grant_ref_t ref, struct page **page)
+{
+	if (gnttab_try_end_foreign_access(ref))
+		return true;
+	gnttab_end_foreign_access(ref, *page);
+	*page = NULL;
+	return false;
+}
+
+/*
  * End @b's grant, drop the skb reference it held (@sent: the packet went
  * out).  False if the backend still maps the page: ours is then the grant
  * table code's to free, a lent one is kept by a page reference the grant
@@ -55,7 +70,7 @@ static bool xldrv_netfront_tx_release(struct xldrv_netfront_txbuf *b,
 			gnttab_end_foreign_access(b->gref, b->lent);
 		}
 	} else if (b->granted) {
-		ended = xldrv_netfront_end_grant(b->gref, &b->page);
+		ended = xldrv_netfront_tx_end_grant(b->gref, &b->page);
 	}
 	b->granted = false;
 	b->lent = NULL;
