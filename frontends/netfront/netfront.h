@@ -12,7 +12,8 @@
  * packet's fragments are granted as they are, each such slot holding a
  * reference to the skb until the backend answers it, as xen-netfront
  * does; the linear part, and to an untrusted backend the whole packet,
- * is copied into pages of our own.  rx buffers are pages we allocate:
+ * is copied into pages of our own, freed with each ring (the next
+ * backend may be another domain).  rx buffers are pages we allocate:
  * for a trusted backend from a page_pool, recycled once the stack is done
  * with them, as xen-netfront does (a fresh page costs its zeroing, some
  * 2% of the client's CPU under a TCP receive in the lab); for an

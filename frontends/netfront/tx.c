@@ -383,20 +383,27 @@ out:
 
 /*
  * The ring is gone (conn is DOWN, the event channel unbound): what was
- * in flight is dropped, its pages given up if still mapped.
+ * in flight is dropped, its pages given up if still mapped.  Our own
+ * pages all go too, not kept for the next ring: they hold what went
+ * through this backend, and the next one may be another domain, which
+ * must read nothing but zeros and what it is sent itself.
  */
 void xldrv_netfront_tx_drop_all(struct xldrv_netfront *nf)
 {
 	unsigned int i, lost = 0;
 
-	for (i = 0; i < nf->tx_ids.size; i++) {
+	for (i = 0; i < XLDRV_NETFRONT_TX_SIZE; i++) {
 		struct xldrv_netfront_txbuf *b = &nf->txb[i];
 
-		if (!nf->tx_id_ent[i].busy)
-			continue;
-		xldrv_netfront_tx_release(b, false);
-		lost += b->head;
-		b->head = false;
+		if (nf->tx_id_ent[i].busy) {
+			xldrv_netfront_tx_release(b, false);
+			lost += b->head;
+			b->head = false;
+		}
+		/* Still mapped, it is the grant table code's: NULL here. */
+		if (b->page)
+			__free_page(b->page);
+		b->page = NULL;
 	}
 	xldrv_netfront_ids_reset(&nf->tx_ids);
 	xldrv_netfront_tx_count(nf, &nf->tx_stats.dropped, lost);

@@ -462,19 +462,6 @@ static int xldrv_netfront_read_mac(struct xenbus_device *xdev, u8 *mac)
 	return ok ? 0 : -EINVAL;
 }
 
-static void xldrv_netfront_free_pages(struct xldrv_netfront *nf)
-{
-	unsigned int i;
-
-	/*
-	 * Only pages whose grants ended cleanly are still here; rx pages
-	 * went with the last ring (rx_drop_all).
-	 */
-	for (i = 0; i < XLDRV_NETFRONT_TX_SIZE; i++)
-		if (nf->txb[i].page)
-			__free_page(nf->txb[i].page);
-}
-
 static int xldrv_netfront_probe(struct xenbus_device *xdev,
 				const struct xenbus_device_id *id)
 {
@@ -574,7 +561,6 @@ static void xldrv_netfront_remove(struct xenbus_device *xdev)
 	unregister_netdev(nf->ndev);
 	netif_napi_del(&nf->napi);
 	dev_set_drvdata(&xdev->dev, NULL);
-	xldrv_netfront_free_pages(nf);
 	/* Lives on, by itself, until the stack has given back every page. */
 	page_pool_destroy(nf->rx_pool);
 	kfree(nf->follow.backend);
