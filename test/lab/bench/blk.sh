@@ -184,9 +184,9 @@ record() {
 	echo "$4" >>"/tmp/bench/$1.$2.$3"
 }
 
-# per_mib VAR COUNT SECTORS: VAR = COUNT per MiB of SECTORS (512 bytes
-# each), to 2 decimals.
-per_mib() {
+# per_mib_sectors VAR COUNT SECTORS: VAR = COUNT per MiB of SECTORS
+# (512 bytes each), to 2 decimals.
+per_mib_sectors() {
 	local -n _pm=$1
 	local x=0
 	(($3 <= 0)) || x=$((($2 * 204800 + $3 / 2) / $3))
@@ -322,7 +322,7 @@ sample() {
 	for m in ops:grant_ops calls:grant_calls notif:notif fe2be:fe2be \
 		be2fe:be2fe cpu:cpu cpu_dd:cpu_dd cpu_client:cpu_client; do
 		count=${m%%:*}
-		per_mib "pm[${m#*:}]" "${!count}" "$sectors"
+		per_mib_sectors "pm[${m#*:}]" "${!count}" "$sectors"
 		record "$job" "$cfg" "${m#*:}" "${pm[${m#*:}]}"
 	done
 	if [ "$cfg" = xldrv ]; then

@@ -40,6 +40,12 @@
 # For the network jobs the domains' CPU time is read around each run
 # (bench_iperf) and printed per GiB through eth0:
 #   BENCH-DETAIL frontend JOB cpu_s/GiB dom0: stock=<v> xldrv=<v> dd: ... client: ...
+# and what each frontend made the backend do, per MiB through eth0:
+# notifications each way (fe2be: interrupts netmap took in dd, be2fe:
+# the client's on its netfront irqs) and grant operations of dd (netmap's
+# copies, counted by kprobes: gnt-count), which do not depend on the
+# emulation's speed:
+#   BENCH-DETAIL frontend JOB per_MiB fe2be: stock=<v> xldrv=<v> be2fe: ... grant_ops: ...
 # lab-timeout: 3000
 
 pairs=$(bench_param PAIRS 5)
@@ -90,6 +96,7 @@ peer_setup
 dom_create consolidated/dd.cfg 'cmdline="console=hvc0 xldrv.mappers=blk,net"'
 dd_devices dd nic disk
 fio_img=$(fio_ramdisk)
+[ -z "$NET_JOBS" ] || dom_exec dd "gnt-count setup"
 
 # client_up CONFIG: a fresh client with CONFIG's frontends on xvda and
 # eth0, checked to be the drivers of its devices, the peer reachable.
@@ -163,11 +170,13 @@ job_unit() {
 }
 
 # sample CONFIG PAIR JOB: one measured run, its raw sample logged.
-declare -A F
+declare -A F D
 sample() {
-	local cfg=$1 p=$2 job=$3 c=client out v d cpu
+	local cfg=$1 p=$2 job=$3 c=client out v d m cpu
 	if [[ $job == tcp* ]]; then
-		bench_iperf "$c" - "${JOB_ARGS[$job]} $IPERF_COMMON"
+		# dd's counters from here: this client's vif is new.
+		dom_exec dd "dd-counters xldrv-netmap" >/dev/null
+		bench_iperf "$c" "$FE_IRQ" "${JOB_ARGS[$job]} $IPERF_COMMON"
 		out=$IPERF_OUT
 		v=${I[mbps]}
 		((I[if_bytes] > 0)) || fail "$c: iperf3 $job moved nothing through eth0: $out"
@@ -176,6 +185,15 @@ sample() {
 			per_gib cpu "$((C1[$d] - C0[$d]))" "${I[if_bytes]}"
 			record "$job.cpu_$d" "$cfg" "$cpu"
 			out+=" cpu_s/GiB_$d=$cpu"
+		done
+		d=$(dom_exec dd "dd-counters xldrv-netmap") ||
+			fail "dd: dd-counters failed: $d"
+		kv_parse D "$d"
+		for m in "fe2be:${D[irq]}" "be2fe:${I[irq]}" \
+			"grant_ops:$((D[map_ops] + D[unmap_ops] + D[copy_ops]))"; do
+			per_mib d "${m#*:}" "${I[if_bytes]}"
+			record "$job.${m%%:*}" "$cfg" "$d"
+			out+=" ${m%%:*}/MiB=$d"
 		done
 	else
 		dom_spawn "$c" fio "fio-job /dev/xvda - ${JOB_ARGS[$job]} $FIO_COMMON"
@@ -238,14 +256,20 @@ for job in $BLK_JOBS $NET_JOBS; do
 		"xldrv/stock=$(awk -v a="$x" -v b="$s" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')" \
 		"pairs=$r unit=$(job_unit "$job")"
 done
-for job in $NET_JOBS; do
-	line="BENCH-DETAIL frontend $job cpu_s/GiB"
-	for d in dom0 dd client; do
-		line+=" $d:"
+# detail JOB TITLE METRIC:LABEL...: a BENCH-DETAIL line of medians.
+detail() {
+	local job=$1 line="BENCH-DETAIL frontend $1 $2" m cfg
+	shift 2
+	for m; do
+		line+=" ${m#*:}:"
 		for cfg in stock xldrv; do
-			line+=" $cfg=$(bench_median <"/tmp/bench/$job.cpu_$d.$cfg" |
+			line+=" $cfg=$(bench_median <"/tmp/bench/$job.${m%%:*}.$cfg" |
 				awk '{ printf "%.2f", $1 }')"
 		done
 	done
 	echo "$line"
+}
+for job in $NET_JOBS; do
+	detail "$job" cpu_s/GiB cpu_dom0:dom0 cpu_dd:dd cpu_client:client
+	detail "$job" per_MiB fe2be:fe2be be2fe:be2fe grant_ops:grant_ops
 done

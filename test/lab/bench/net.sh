@@ -104,9 +104,6 @@ be_irq() {
 	xldrv) echo xldrv-netmap ;;
 	esac
 }
-# netfront's in the client: vif<devid>-q<queue>-tx and -rx with split
-# event channels (netback offers them), else the interface's name.
-FE_IRQ='~^(vif0-q[0-9]+(-tx|-rx)?|eth0)$'
 
 be_connected() {
 	[ "$(xenstore-read "$BE_PATH"/state 2>/dev/null)" = 4 ]
@@ -232,13 +229,6 @@ record() {
 	echo "$4" >>"/tmp/bench/$1.$2.$3"
 }
 
-# per_mib VAR COUNT BYTES: VAR = COUNT per MiB of BYTES, to 2 decimals.
-per_mib() {
-	local -n _pm=$1
-	local x=0
-	(($3 <= 0)) || x=$((($2 * 104857600 + $3 / 2) / $3))
-	printf -v _pm '%d.%02d' $((x / 100)) $((x % 100))
-}
 
 # dd's counters since the previous call (dd-counters), into D: netmap's
 # own too when it serves.

@@ -534,11 +534,25 @@ per_gib() {
 	printf -v _pg '%d.%02d' $((x / 100)) $((x % 100))
 }
 
+# per_mib VAR COUNT BYTES: VAR = COUNT per MiB of BYTES, to 2 decimals.
+per_mib() {
+	local -n _pm=$1
+	local x=0
+	(($3 <= 0)) || x=$((($2 * 104857600 + $3 / 2) / $3))
+	printf -v _pm '%d.%02d' $((x / 100)) $((x % 100))
+}
+
 # tenths VAR TENTHS: VAR = TENTHS as seconds, to 1 decimal.
 tenths() {
 	local -n _t=$1
 	printf -v _t '%d.%d' $(($2 / 10)) $(($2 % 10))
 }
+
+# The client's netfront interrupts, for bench_iperf's IRQNAME (irq-count):
+# xen-netfront's vif<devid>-q<queue>-tx and -rx with split event channels
+# (netback offers them), else vif<devid>-q<queue>; xldrv_netfront's, the
+# interface's name.
+FE_IRQ='~^(vif0-q[0-9]+(-tx|-rx)?|eth0)$'
 
 # bench_iperf DOMAIN IRQNAME IPERF3-ARGS: one iperf-job in DOMAIN (its
 # -t and -O in IPERF3-ARGS, the caller's $ramp and $runtime their sum),
