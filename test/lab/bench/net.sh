@@ -229,7 +229,6 @@ record() {
 	echo "$4" >>"/tmp/bench/$1.$2.$3"
 }
 
-
 # dd's counters since the previous call (dd-counters), into D: netmap's
 # own too when it serves.
 declare -A D

@@ -550,8 +550,8 @@ tenths() {
 
 # The client's netfront interrupts, for bench_iperf's IRQNAME (irq-count):
 # xen-netfront's vif<devid>-q<queue>-tx and -rx with split event channels
-# (netback offers them), else vif<devid>-q<queue>; xldrv_netfront's, the
-# interface's name.
+# (netback offers them), else the interface's name, as xldrv_netfront's
+# always is.
 FE_IRQ='~^(vif0-q[0-9]+(-tx|-rx)?|eth0)$'
 
 # bench_iperf DOMAIN IRQNAME IPERF3-ARGS: one iperf-job in DOMAIN (its
