@@ -194,7 +194,7 @@ per_mib_sectors() {
 }
 
 # The sample's value from fio-job's words F: MiB/s to 1 decimal, or IOPS.
-declare -A F D I
+declare -A F I
 fio_value() {
 	local -n _fv=$1
 	local d x
@@ -238,13 +238,12 @@ xs_dir() {
 	echo "/sys/bus/xen-backend/devices/vbd-$CLIENT_ID-51712/xldrv"
 }
 
-# dd's counters since the previous call (dd-counters), into D: blkmap's own
+# dd's counters since the previous call (dd_count), into D: blkmap's own
 # too when it serves.
 dd_counters() {
 	local dir=
 	[ "$1" != xldrv ] || dir=$(xs_dir)
-	DD_OUT=$(dom_exec dd "dd-counters $(be_irq "$1") $dir")
-	kv_parse D "$DD_OUT"
+	dd_count "$(be_irq "$1")" $dir
 }
 
 # native_set PAIR: every job once in dd, one after the other in a single

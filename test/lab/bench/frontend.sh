@@ -170,12 +170,12 @@ job_unit() {
 }
 
 # sample CONFIG PAIR JOB: one measured run, its raw sample logged.
-declare -A F D
+declare -A F
 sample() {
 	local cfg=$1 p=$2 job=$3 c=client out v d m cpu
 	if [[ $job == tcp* ]]; then
 		# dd's counters from here: this client's vif is new.
-		dom_exec dd "dd-counters xldrv-netmap" >/dev/null
+		dd_count xldrv-netmap
 		bench_iperf "$c" "$FE_IRQ" "${JOB_ARGS[$job]} $IPERF_COMMON"
 		out=$IPERF_OUT
 		v=${I[mbps]}
@@ -186,9 +186,7 @@ sample() {
 			record "$job.cpu_$d" "$cfg" "$cpu"
 			out+=" cpu_s/GiB_$d=$cpu"
 		done
-		d=$(dom_exec dd "dd-counters xldrv-netmap") ||
-			fail "dd: dd-counters failed: $d"
-		kv_parse D "$d"
+		dd_count xldrv-netmap
 		for m in "fe2be:${D[irq]}" "be2fe:${I[irq]}" \
 			"grant_ops:$((D[map_ops] + D[unmap_ops] + D[copy_ops]))"; do
 			per_mib d "${m#*:}" "${I[if_bytes]}"

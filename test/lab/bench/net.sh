@@ -229,15 +229,13 @@ record() {
 	echo "$4" >>"/tmp/bench/$1.$2.$3"
 }
 
-# dd's counters since the previous call (dd-counters), into D: netmap's
-# own too when it serves.
-declare -A D
+# dd's counters since the previous call (dd_count), into D: netmap's own
+# too when it serves.
 dd_counters() {
 	local dir=
 	[ "$1" != xldrv ] ||
 		dir=/sys/bus/xen-backend/devices/vif-$CLIENT_ID-0/xldrv
-	DD_OUT=$(dom_exec dd "dd-counters '$(be_irq "$1")' $dir")
-	kv_parse D "$DD_OUT"
+	dd_count "$(be_irq "$1")" $dir
 }
 
 # sample CONFIG PAIR JOB: one measured run, its raw sample logged.

@@ -548,6 +548,23 @@ tenths() {
 	printf -v _t '%d.%d' $(($2 / 10)) $(($2 % 10))
 }
 
+# dd_count IRQNAME [STATSDIR]: dd's counters since the previous call with
+# the same IRQNAME (dd-counters: notifications on the irqs so named, dd's
+# grant operations, and the whole numbers in STATSDIR, a mapper's own),
+# its words in D and DD_OUT.  dd is the domain under test: every value is
+# checked to be a number before bash arithmetic sees it.
+declare -A D
+dd_count() {
+	local k
+	DD_OUT=$(dom_exec dd "dd-counters '$1' ${2:-}") ||
+		fail "dd: dd-counters $1 failed: $DD_OUT"
+	kv_parse D "$DD_OUT"
+	for k in "${!D[@]}"; do
+		[[ ${D[$k]} =~ ^-?[0-9]+$ ]] ||
+			fail "dd: dd-counters $1: $k is not a number: ${D[$k]}"
+	done
+}
+
 # The client's netfront interrupts, for bench_iperf's IRQNAME (irq-count):
 # xen-netfront's vif<devid>-q<queue>-tx and -rx with split event channels
 # (netback offers them), else the interface's name, as xldrv_netfront's
