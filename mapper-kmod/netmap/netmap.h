@@ -42,7 +42,7 @@
 #include <xen/interface/io/netif.h>
 
 #include "filter.h"
-#include "txreq.h"
+#include "txlayout.h"
 
 /* netif rings are one page each. */
 #define XLDRV_NETMAP_TX_RING_SIZE __CONST_RING_SIZE(xen_netif_tx, XEN_PAGE_SIZE)
@@ -50,10 +50,6 @@
 
 /* Grant copies handed to Xen in one hypercall, at most. */
 #define XLDRV_NETMAP_BATCH 256
-/* Copies one tx packet may need: a split at each page edge, both sides. */
-#define XLDRV_NETMAP_TX_PKT_COPIES (2 * XLDRV_NETMAP_TX_MAX_FRAGS + 2)
-/* Frame bytes copied into a tx skb's linear part: headers, usually. */
-#define XLDRV_NETMAP_TX_HEAD 256
 /* Packets / frames one pass takes from each ring before the other. */
 #define XLDRV_NETMAP_BUDGET 64
 /* rx slots a frame may fill: 64 KiB of data, plus the GSO extra. */

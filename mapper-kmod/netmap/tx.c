@@ -30,8 +30,7 @@ void xldrv_netmap_fatal(struct xldrv_netmap_vif *vif, const char *why)
 }
 
 /*
- * A frame's own skb: the first XLDRV_NETMAP_TX_HEAD bytes linear, for the
- * filter and the headers, the rest in whole pages; the copies that fill it
+ * A frame's own skb, laid out by txlayout.c; the copies that fill it
  * from the client's grants go at vif->copy[*nr..].
  */
 static struct sk_buff *xldrv_netmap_tx_skb(struct xldrv_netmap_vif *vif,
@@ -39,75 +38,59 @@ static struct sk_buff *xldrv_netmap_tx_skb(struct xldrv_netmap_vif *vif,
 					   unsigned int *nr)
 {
 	const struct xldrv_netmap_tx_pkt *pkt = &p->pkt;
-	unsigned int head = min_t(unsigned int, pkt->len, XLDRV_NETMAP_TX_HEAD);
-	unsigned int rest = pkt->len - head, nr_pages, pos = 0, i;
+	struct xldrv_netmap_tx_layout l;
 	struct sk_buff *skb;
+	unsigned int i;
 
-	nr_pages = DIV_ROUND_UP(rest, PAGE_SIZE);
-	if (nr_pages > MAX_SKB_FRAGS)
-		return NULL;
-	skb = alloc_skb(NET_SKB_PAD + NET_IP_ALIGN + head,
+	skb = alloc_skb(NET_SKB_PAD + NET_IP_ALIGN +
+			min_t(unsigned int, pkt->len, XLDRV_NETMAP_TX_HEAD),
 			GFP_KERNEL | __GFP_NOWARN);
 	if (!skb)
 		return NULL;
 	skb_reserve(skb, NET_SKB_PAD + NET_IP_ALIGN);
-	skb_put(skb, head);
-	for (i = 0; i < nr_pages; i++) {
+	if (xldrv_netmap_tx_layout(pkt, offset_in_page(skb->data), PAGE_SIZE,
+				   MAX_SKB_FRAGS, &l))
+		goto err_free_skb;
+	skb_put(skb, l.head);
+	for (i = 0; i < l.nr_frags; i++) {
 		struct page *page = alloc_page(GFP_KERNEL | __GFP_NOWARN);
 
-		if (!page) {
-			kfree_skb(skb);
-			return NULL;
-		}
-		skb_fill_page_desc(skb, i, page, 0,
-				   min_t(unsigned int, PAGE_SIZE,
-					 rest - i * PAGE_SIZE));
+		if (!page)
+			goto err_free_skb;
+		skb_fill_page_desc(skb, i, page, l.frag[i].off,
+				   l.frag[i].size);
 	}
-	skb->len += rest;
-	skb->data_len = rest;
-	skb->truesize += nr_pages * PAGE_SIZE;
+	skb->len += pkt->len - l.head;
+	skb->data_len = pkt->len - l.head;
+	skb->truesize += l.nr_frags * PAGE_SIZE;
 
 	p->copy_first = *nr;
-	for (i = 0; i < pkt->nr_frags; i++) {
-		const struct xldrv_netmap_tx_frag *frag = &pkt->frags[i];
-		unsigned int src = frag->offset, left = frag->size;
+	for (i = 0; i < l.nr_copies; i++) {
+		const struct xldrv_netmap_tx_copy *c = &l.copy[i];
+		struct gnttab_copy *op = &vif->copy[(*nr)++];
+		struct page *page;
 
-		while (left) {
-			struct gnttab_copy *op = &vif->copy[(*nr)++];
-			unsigned int chunk, off;
-			xen_pfn_t gfn;
-
-			if (pos < head) {
-				void *addr = skb->data + pos;
-
-				off = offset_in_page(addr);
-				chunk = min(head - pos,
-					    (unsigned int)PAGE_SIZE - off);
-				gfn = virt_to_gfn(addr);
-			} else {
-				skb_frag_t *f = &skb_shinfo(skb)->frags[(pos - head) /
-									PAGE_SIZE];
-
-				off = (pos - head) % PAGE_SIZE;
-				chunk = PAGE_SIZE - off;
-				gfn = xen_page_to_gfn(skb_frag_page(f));
-			}
-			chunk = min(chunk, left);
-			op->flags = GNTCOPY_source_gref;
-			op->len = chunk;
-			op->source.domid = vif->domid;
-			op->source.u.ref = frag->gref;
-			op->source.offset = src;
-			op->dest.domid = DOMID_SELF;
-			op->dest.u.gmfn = gfn;
-			op->dest.offset = off;
-			src += chunk;
-			pos += chunk;
-			left -= chunk;
+		op->flags = GNTCOPY_source_gref;
+		op->len = c->len;
+		op->source.domid = vif->domid;
+		op->source.u.ref = pkt->frags[c->slot].gref;
+		op->source.offset = c->src_off;
+		op->dest.domid = DOMID_SELF;
+		if (c->frag == XLDRV_NETMAP_TX_TO_LINEAR) {
+			op->dest.u.gmfn = virt_to_gfn(skb->data + c->dst_off);
+			op->dest.offset = offset_in_page(skb->data + c->dst_off);
+		} else {
+			page = skb_frag_page(&skb_shinfo(skb)->frags[c->frag]);
+			op->dest.u.gmfn = xen_page_to_gfn(page);
+			op->dest.offset = c->dst_off;
 		}
 	}
-	p->nr_copies = *nr - p->copy_first;
+	p->nr_copies = l.nr_copies;
 	return skb;
+
+err_free_skb:
+	kfree_skb(skb);
+	return NULL;
 }
 
 static void xldrv_netmap_tx_respond(struct xldrv_netmap_vif *vif,

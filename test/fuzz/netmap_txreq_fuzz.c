@@ -8,11 +8,16 @@
  * verdict fed slot by slot, must not look at a slot past the packet (any
  * shorter run of slots is "need more"), and must not read past the slots
  * it is given (each parse sees a heap copy of exactly those: ASan).
+ * Every accepted frame is then laid out as the mapper's skb would hold
+ * it (txlayout.c), its linear part at a page's start, across a page's
+ * edge and at its last byte, against that layout's invariants.
  */
 #include <stdlib.h>
 #include <stdio.h>
 #include "netmap_txreq_invariants.h"
+#include "netmap_txlayout_invariants.h"
 #include "netmap/txreq.c"
+#include "netmap/txlayout.c"
 
 #define MAX_AVAIL 64
 
@@ -22,6 +27,30 @@ static void fail(const char *what, unsigned int cons)
 {
 	fprintf(stderr, "tx parser at slot %u: %s\n", cons, what);
 	abort();
+}
+
+/* MAX_SKB_FRAGS with 4 KiB pages. */
+#define SKB_FRAGS 17
+
+static void check_layout(const struct xldrv_netmap_tx_pkt *pkt,
+			 unsigned int cons)
+{
+	static const unsigned int data_off[] = { 0, 3900, 4095 };
+	struct xldrv_netmap_tx_layout l;
+	const char *why;
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < 3; i++) {
+		rc = xldrv_netmap_tx_layout(pkt, data_off[i], 4096, SKB_FRAGS,
+					    &l);
+		why = netmap_tx_layout_invariants(pkt, data_off[i], 4096,
+						  SKB_FRAGS, rc, &l);
+		if (why)
+			fail(why, cons);
+		if (rc)
+			fail("an accepted frame not laid out", cons);
+	}
 }
 
 static enum xldrv_netmap_tx_verdict
@@ -74,6 +103,8 @@ static void check_packet(const union xldrv_netmap_tx_slot *slots,
 	    (parse_exact(slots, pkt->nr_slots, lim, &part) != v ||
 	     part.nr_slots != pkt->nr_slots))
 		fail("needs a slot past its end", cons);
+	if (v == XLDRV_NETMAP_TX_OK && pkt->len)
+		check_layout(pkt, cons);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
