@@ -228,7 +228,7 @@ run_fio() {
 	bench_cpu_read C1
 	# /proc/uptime has two decimals: hundredths to ms.
 	WINDOW_MS=$(((10#${t1/./} - 10#${t0/./}) * 10))
-	kv_parse F "$out"
+	kv_parse F "$out" || fail "$1: fio-job $4 on $2: not a number: $KV_BAD"
 	[ "${F[err]}" = 0 ] || fail "$1: fio $4 on $2: error: $out"
 	FIO_OUT=$out
 }
@@ -262,8 +262,11 @@ native_set() {
 		fail "dd: fio on /dev/sda1 failed: $out"
 	while read -r line; do
 		[[ $line == job=* ]] || continue
-		kv_parse F "$line"
+		kv_parse F "$line" job ||
+			fail "dd: fio-job on /dev/sda1: not a number: $KV_BAD"
 		job=${F[job]}
+		[[ " $jobs " == *" $job "* ]] ||
+			fail "dd: fio-job on /dev/sda1: not one of ours: job=$job"
 		[ "${F[err]}" = 0 ] || fail "dd: fio $job on /dev/sda1: error: $line"
 		fio_value v "$job"
 		record "$job" native value "$v"
@@ -291,7 +294,8 @@ sample() {
 	if [ "$cfg" = xldrv ]; then
 		infl=$(dom_reap -t 30 dd inflight) ||
 			fail "dd: blkmap-inflight failed: $infl"
-		kv_parse I "$infl"
+		kv_parse I "$infl" ||
+			fail "dd: blkmap-inflight: not a number: $KV_BAD"
 		record "$job" xldrv inflight "${I[inflight_median]}"
 		record "$job" xldrv inflight_ge4 "${I[inflight_ge4]}"
 		infl=" $infl"

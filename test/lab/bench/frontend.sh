@@ -197,7 +197,7 @@ sample() {
 		dom_spawn "$c" fio "fio-job /dev/xvda - ${JOB_ARGS[$job]} $FIO_COMMON"
 		sleep $((ramp + runtime + 1))
 		out=$(dom_reap -t 120 "$c" fio) || fail "$c: fio $job failed: $out"
-		kv_parse F "$out"
+		kv_parse F "$out" || fail "$c: fio-job $job: not a number: $KV_BAD"
 		[ "${F[err]}" = 0 ] || fail "$c: fio $job: error: $out"
 		case $job in *read) d=rd ;; *) d=wr ;; esac
 		if [[ $job == seq* ]]; then

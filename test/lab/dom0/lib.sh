@@ -462,16 +462,33 @@ dom_reap() {
 		read -r rc </tmp/$2.rc; exit \$rc"
 }
 
-# kv_parse ARRAY TEXT: the KEY=VALUE words of TEXT into the associative
-# array ARRAY (declare -A it first), with no process forked: under TCG
-# every fork in dom0 is time taken from the domains being measured.
+# kv_parse ARRAY TEXT [KEY...]: the KEY=VALUE words of TEXT into the
+# associative array ARRAY (declare -A it first), with no process forked:
+# under TCG every fork in dom0 is time taken from the domains being
+# measured.  TEXT comes from a guest, and bash evaluates a variable's text
+# inside $(( )), where a value like a[$(cmd)] runs cmd in dom0: so every
+# value must be a decimal number, but those of the KEYs named, left to
+# the caller, and every key a plain name.  Returns 1 if one is not, the
+# first such word in KV_BAD.
 kv_parse() {
 	local -n _kv=$1
-	local w
+	local text=" ${*:3} " w k rc=0
+	local -
+	set -f # no pathname expansion of a guest's words
 	_kv=()
+	KV_BAD=
 	for w in $2; do
-		[[ $w != *=* ]] || _kv[${w%%=*}]=${w#*=}
+		[[ $w == *=* ]] || continue
+		k=${w%%=*}
+		if [[ $k =~ ^[a-z_][a-z0-9_]*$ ]] &&
+			[[ $text == *" $k "* || ${w#*=} =~ ^-?[0-9]+(\.[0-9]+)?$ ]]; then
+			_kv[$k]=${w#*=}
+		elif ((rc == 0)); then
+			KV_BAD=$w
+			rc=1
+		fi
 	done
+	return $rc
 }
 
 # Benchmarks (test/lab/bench/*.sh, `make bench`) take their settings from
@@ -551,18 +568,14 @@ tenths() {
 # dd_count IRQNAME [STATSDIR]: dd's counters since the previous call with
 # the same IRQNAME (dd-counters: notifications on the irqs so named, dd's
 # grant operations, and the whole numbers in STATSDIR, a mapper's own),
-# its words in D and DD_OUT.  dd is the domain under test: every value is
-# checked to be a number before bash arithmetic sees it.
+# its words in D and DD_OUT.  dd is the domain under test: kv_parse
+# refuses any value that is not a number.
 declare -A D
 dd_count() {
-	local k
 	DD_OUT=$(dom_exec dd "dd-counters '$1' ${2:-}") ||
 		fail "dd: dd-counters $1 failed: $DD_OUT"
-	kv_parse D "$DD_OUT"
-	for k in "${!D[@]}"; do
-		[[ ${D[$k]} =~ ^-?[0-9]+$ ]] ||
-			fail "dd: dd-counters $1: $k is not a number: ${D[$k]}"
-	done
+	kv_parse D "$DD_OUT" ||
+		fail "dd: dd-counters $1: not a number: $KV_BAD"
 }
 
 # The client's netfront interrupts, for bench_iperf's IRQNAME (irq-count):
@@ -616,7 +629,8 @@ bench_iperf() {
 		log "WARNING: $dom: iperf3 $3 not done $((ramp + runtime + 120))s after go"
 	out=$(dom_reap -t 120 "$dom" iperf) ||
 		fail "$dom: iperf3 $3 failed: $out (peer: $(tail -n 2 /tmp/peer-iperf.log 2>/dev/null | tr '\n' ' '))"
-	kv_parse I "$out"
+	kv_parse I "$out" error ||
+		fail "$dom: iperf-job $3: not a number: $KV_BAD"
 	[ "${I[err]:-}" = 0 ] || fail "$dom: iperf3 $3: error: $out"
 	IPERF_OUT=$out
 }
