@@ -5,6 +5,8 @@
  * with fewer, then random frames against the invariants.
  */
 #include "check.h"
+#define RND_SEED 0x2545f4914f6cdd1dull
+#include "rnd.h"
 #include "netmap_filter_invariants.h"
 #include "netmap_frames.h"
 #include "netmap/filter.c"
@@ -549,16 +551,6 @@ static void test_policy_bounds(void)
 	f = udp4(ip4_other, 1000, 53);
 	CHECK_EQ(xldrv_netmap_filter_tx(&pol, f.b, f.len, NULL),
 		 XLDRV_NETMAP_DROP_IP4_SRC);
-}
-
-static u64 rnd_x = 0x2545f4914f6cdd1dull;
-
-static u32 rnd(void)
-{
-	rnd_x ^= rnd_x << 13;
-	rnd_x ^= rnd_x >> 7;
-	rnd_x ^= rnd_x << 17;
-	return (u32)(rnd_x >> 16);
 }
 
 /* Frames from the cases above, each with a few bytes changed. */

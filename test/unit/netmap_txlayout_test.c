@@ -5,6 +5,7 @@
  * accepted packets against the invariants.
  */
 #include "check.h"
+#include "rnd.h"
 #include "netmap_txlayout_invariants.h"
 #include "netmap/txreq.c"
 #include "netmap/txlayout.c"
@@ -151,16 +152,6 @@ static void test_limits(void)
 	rc = xldrv_netmap_tx_layout(&pkt, 0, PAGE, 3, &l);
 	CHECK_EQ(rc, -E2BIG);
 	CHECK(netmap_tx_layout_invariants(&pkt, 0, PAGE, 3, rc, &l) == NULL);
-}
-
-static u64 rnd_x = 0x9e3779b97f4a7c15ull;
-
-static u32 rnd(void)
-{
-	rnd_x ^= rnd_x << 13;
-	rnd_x ^= rnd_x >> 7;
-	rnd_x ^= rnd_x << 17;
-	return (u32)(rnd_x >> 16);
 }
 
 /* Random accepted packets, sizes near the edges, any linear offset. */

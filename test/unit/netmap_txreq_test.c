@@ -4,6 +4,7 @@
  * txreq.c): one case per rule, then random slots against the invariants.
  */
 #include "check.h"
+#include "rnd.h"
 #include "netmap_txreq_invariants.h"
 #include "netmap/txreq.c"
 
@@ -553,16 +554,6 @@ static void test_mcast(void)
 	mcast(&r, XEN_NETIF_EXTRA_TYPE_MCAST_DEL, 0x33, 0);
 	CHECK_EQ(parse(&r, &lim, &pkt), XLDRV_NETMAP_TX_BAD_MCAST);
 	CHECK_EQ(pkt.nr_slots, 3);
-}
-
-static u64 rnd_x = 0x9e3779b97f4a7c15ull;
-
-static u32 rnd(void)
-{
-	rnd_x ^= rnd_x << 13;
-	rnd_x ^= rnd_x >> 7;
-	rnd_x ^= rnd_x << 17;
-	return (u32)(rnd_x >> 16);
 }
 
 static u16 rnd_pick(const u16 *v, unsigned int n)
