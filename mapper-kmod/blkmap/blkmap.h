@@ -111,7 +111,7 @@ struct xldrv_blkmap_dev {
 	unsigned int nr_copies;
 	struct list_head batch;		/* requests whose copies are queued */
 
-	spinlock_t done_lock;
+	spinlock_t done_lock;		/* done: bio completions add to it */
 	struct list_head done;		/* completed I/O, for the thread */
 
 	struct xldrv_blkmap_stats stats;

@@ -109,7 +109,7 @@ struct xldrv_netmap_port {
 	 * wire wait in their vif's link_wait.  Written under hold_lock.
 	 */
 	bool linked;
-	spinlock_t hold_lock;
+	spinlock_t hold_lock;		/* linked, and every vif's link_wait */
 };
 
 /* What a frame to the client needs of its frontend. */

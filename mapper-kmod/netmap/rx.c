@@ -281,6 +281,9 @@ int xldrv_netmap_rx_pass(struct xldrv_netmap_vif *vif, bool *notify)
 	int more, err;
 
 	prod = READ_ONCE(vif->rx.sring->req_prod);
+	/* Posted buffers up to prod before reading them: pairs with the
+	 * frontend's write barrier in RING_PUSH_REQUESTS.
+	 */
 	virt_rmb();
 	if (prod - vif->rx.rsp_prod_pvt > XLDRV_NETMAP_RX_RING_SIZE) {
 		xldrv_netmap_fatal(vif, "rx ring producer index out of range");
@@ -300,8 +303,12 @@ int xldrv_netmap_rx_pass(struct xldrv_netmap_vif *vif, bool *notify)
 		if (prod - cons < slots) {
 			/* Tell us when there are enough. */
 			vif->rx.sring->req_event = cons + slots;
+			/* As in the tx pass: req_event out before req_prod
+			 * is read again.
+			 */
 			virt_mb();
 			prod = READ_ONCE(vif->rx.sring->req_prod);
+			/* And the buffers read after it. */
 			virt_rmb();
 			if (prod - vif->rx.rsp_prod_pvt >
 			    XLDRV_NETMAP_RX_RING_SIZE) {
