@@ -34,6 +34,13 @@
 #define POLL_MAX_MS		60000
 /* libxl gives up on a removal in 10 s; this is only the backstop. */
 #define REMOVAL_WAIT_MS		30000
+/*
+ * libxl refuses a domid for LIBXL_DOMID_REUSE_TIMEOUT (60 s, internal to
+ * libxl) after it destroyed a domain under it: asking for it sooner only
+ * costs a create that fails.  Two seconds more for the gap between
+ * libxl's clock and ours.
+ */
+#define DOMID_REUSE_MS		62000
 
 struct daemon {
 	struct conf conf;
@@ -220,20 +227,45 @@ static void start_restart(struct daemon *D, struct dd *d, uint64_t now)
 	dd_gone(D, d, now);
 }
 
-/* Whether dom0's PCI backend for @domid is still in xenstore. */
-static bool pciback_holds(struct daemon *D, uint32_t domid)
+/*
+ * Is dom0's pciback done with @domid, which @d ran under and is gone?
+ * Its kernel device for it (pci-DOMID-0 on the xen-backend bus) must be
+ * gone.  The xenstore directory libxl made for it is left behind by a
+ * destroy (`xl destroy`'s too), and a domain created under that domid
+ * again would find it and get no PCI devices: it is removed here.
+ */
+static bool pciback_free(struct daemon *D, struct dd *d, uint32_t domid)
 {
-	char rel[32];
-	size_t len;
-	char *v;
-	int err;
+	char rel[32], dev[64];
+	int rc, reason;
 
+	if (dom_state(domid, &reason) != DOM_GONE)
+		return false;
+	snprintf(dev, sizeof(dev), "/sys/bus/xen-backend/devices/pci-%"
+		 PRIu32 "-0", domid);
+	if (!access(dev, F_OK))
+		return false;
 	snprintf(rel, sizeof(rel), "backend/pci/%" PRIu32, domid);
-	v = xsc_read_dom(&D->xs, 0, rel, XLDRV_XS_VALUE_MAX, &len, &err);
-	if (!v)
-		return err != -ENOENT;
-	free(v);
+	rc = xsc_dom0_has(&D->xs, rel);
+	if (rc > 0)
+		rc = xsc_dom0_rm(&D->xs, rel);
+	else if (rc == 0)
+		return true;
+	if (rc) {
+		log_msg(LOG_WARNING, "%s: dom0's %s: %s", d->conf->name, rel,
+			strerror(-rc));
+		return false;
+	}
+	log_msg(LOG_INFO, "%s: removed pciback's directory for domid %"
+		PRIu32 ", gone", d->conf->name, domid);
 	return true;
+}
+
+/* @domid, which @d ran under, is gone as of @now (libxl's clock starts). */
+static void dd_retired(struct dd *d, uint32_t domid, uint64_t now)
+{
+	d->retired_domid = domid;
+	d->retired_ms = now;
 }
 
 static void create_now(struct daemon *D, struct dd *d, uint64_t now)
@@ -244,14 +276,20 @@ static void create_now(struct daemon *D, struct dd *d, uint64_t now)
 
 	if (want == 0)
 		want = XLDRVD_INVALID_DOMID;
-	if (want != XLDRVD_INVALID_DOMID && pciback_holds(D, want)) {
-		/*
-		 * dom0's pciback still has the old domain's PCI backend:
-		 * a new domain under that domid gets no PCI devices (seen in
-		 * the lab), so this once it takes another.
-		 */
-		log_msg(LOG_NOTICE, "%s: pciback still holds domid %" PRIu32
-			"; creating with any domid", d->conf->name, want);
+	if (want != XLDRVD_INVALID_DOMID && want == d->retired_domid &&
+	    now - d->retired_ms < DOMID_REUSE_MS) {
+		log_msg(LOG_NOTICE, "%s: domid %" PRIu32 " gone %" PRIu64
+			" s ago, and libxl lends a domid again only after a "
+			"minute; creating with any domid", d->conf->name,
+			want, (now - d->retired_ms) / 1000);
+		/* Its pciback directory need not wait for the reuse. */
+		pciback_free(D, d, want);
+		want = XLDRVD_INVALID_DOMID;
+	} else if (want != XLDRVD_INVALID_DOMID &&
+		   !pciback_free(D, d, want)) {
+		log_msg(LOG_NOTICE, "%s: domid %" PRIu32 " still in use, or "
+			"held by pciback; creating with any domid",
+			d->conf->name, want);
 		want = XLDRVD_INVALID_DOMID;
 	}
 	d->busy = true;
@@ -276,6 +314,7 @@ static void dd_op(struct daemon *D, struct dd *d, uint64_t now)
 			log_msg(LOG_WARNING, "%s: destroying domain %" PRIu32
 				" failed; creating anyway", d->conf->name,
 				d->op_domid);
+		dd_retired(d, d->op_domid, now);
 		dd_gone(D, d, now);
 		return;
 	}
@@ -480,10 +519,12 @@ static void on_release(struct daemon *D, uint64_t now)
 			continue;
 		reason = R_SHUTDOWN;
 		st = dom_state(d->domid, &reason);
-		if (st == DOM_GONE)
+		if (st == DOM_GONE) {
+			dd_retired(d, d->domid, now);
 			dd_fail(D, d, R_DESTROYED, NULL, now);
-		else if (st == DOM_SHUTDOWN)
+		} else if (st == DOM_SHUTDOWN) {
 			dd_fail(D, d, reason, NULL, now);
+		}
 	}
 }
 
@@ -556,6 +597,8 @@ static void on_libxl_events(struct daemon *D, uint64_t now)
 		    D->dd[i].domid != (uint32_t)ev.user ||
 		    D->dd[i].busy)
 			continue;
+		if (ev.type == DOM_EV_DEATH)
+			dd_retired(&D->dd[i], ev.domid, now);
 		dd_fail(D, &D->dd[i], ev.reason, NULL, now);
 	}
 }

@@ -152,6 +152,8 @@ char *xsc_read_dom(struct xsc *x, uint32_t domid, const char *rel,
 		   size_t max, size_t *len, int *err);
 char *xsc_read_libxl(struct xsc *x, uint32_t domid, const char *rel,
 		     size_t max, size_t *len, int *err);
+int xsc_dom0_has(struct xsc *x, const char *rel);
+int xsc_dom0_rm(struct xsc *x, const char *rel);
 int xsc_watch_dom(struct xsc *x, uint32_t domid, const char *rel,
 		  const char *token);
 void xsc_unwatch_dom(struct xsc *x, uint32_t domid, const char *rel,
@@ -286,6 +288,8 @@ struct dd {
 	struct policy pol;
 	uint32_t domid;			/* running incarnation, or invalid */
 	uint32_t last_domid;		/* the domid to ask libxl for again */
+	uint32_t retired_domid;		/* last seen gone, at retired_ms */
+	uint64_t retired_ms;
 	void *death;			/* libxl_evgen_domain_death */
 	bool watching;			/* heartbeat and error watches set */
 	bool busy;			/* a destroy or create in flight */

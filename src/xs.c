@@ -167,6 +167,19 @@ char *xsc_read_dom(struct xsc *x, uint32_t domid, const char *rel,
 	return v;	/* xs_read terminates what it returns */
 }
 
+/* A relative path of ours: xenstore's alphabet, no empty component. */
+static bool xs_rel_ok(const char *rel)
+{
+	const char *c;
+
+	if (!rel || !*rel || *rel == '/')
+		return false;
+	for (c = rel; *c; c++)
+		if (!xs_path_char(*c) || (*c == '/' && (c[1] == '/' || !c[1])))
+			return false;
+	return true;
+}
+
 /*
  * Read @rel under /libxl/@domid: libxl's own record of a domain's
  * devices, which only dom0 can write (unlike the domain's frontend and
@@ -178,18 +191,12 @@ char *xsc_read_libxl(struct xsc *x, uint32_t domid, const char *rel,
 {
 	char path[XLDRVD_PATH_MAX];
 	unsigned int n = 0;
-	const char *c;
 	char *v;
 	int r;
 
 	*err = -EINVAL;
-	if (domid == 0 || domid > XLDRVD_DOMID_MAX || !rel || !*rel ||
-	    *rel == '/')
+	if (domid == 0 || domid > XLDRVD_DOMID_MAX || !xs_rel_ok(rel))
 		return NULL;
-	for (c = rel; *c; c++)
-		if (!xs_path_char(*c) || (*c == '/' && (c[1] == '/' ||
-							 !c[1])))
-			return NULL;
 	r = snprintf(path, sizeof(path), "/libxl/%" PRIu32 "/%s", domid, rel);
 	if (r < 0 || (size_t)r >= sizeof(path))
 		return NULL;
@@ -206,6 +213,48 @@ char *xsc_read_libxl(struct xsc *x, uint32_t domid, const char *rel,
 	*err = 0;
 	*len = n;
 	return v;
+}
+
+/*
+ * Is there a node @rel in dom0's own tree (/local/domain/0)?  1, 0, or
+ * -errno.  Only dom0 writes there (the backends it runs, pciback's among
+ * them); xsv_dom_path() refuses domid 0 so that no read meant for a
+ * driver domain's tree can be turned to it, hence this one, which reads
+ * no value.
+ */
+int xsc_dom0_has(struct xsc *x, const char *rel)
+{
+	char path[XLDRVD_PATH_MAX];
+	unsigned int n = 0;
+	char *v;
+	int r;
+
+	if (!xs_rel_ok(rel))
+		return -EINVAL;
+	r = snprintf(path, sizeof(path), "/local/domain/0/%s", rel);
+	if (r < 0 || (size_t)r >= sizeof(path))
+		return -ENAMETOOLONG;
+	v = xs_read(x->h, XBT_NULL, path, &n);
+	if (!v)
+		return errno == ENOENT ? 0 : -errno;
+	free(v);
+	return 1;
+}
+
+/* Remove @rel and all under it from dom0's own tree: 0, or -errno. */
+int xsc_dom0_rm(struct xsc *x, const char *rel)
+{
+	char path[XLDRVD_PATH_MAX];
+	int r;
+
+	if (!xs_rel_ok(rel))
+		return -EINVAL;
+	r = snprintf(path, sizeof(path), "/local/domain/0/%s", rel);
+	if (r < 0 || (size_t)r >= sizeof(path))
+		return -ENAMETOOLONG;
+	if (!xs_rm(x->h, XBT_NULL, path))
+		return errno == ENOENT ? 0 : -errno;
+	return 0;
 }
 
 int xsc_watch_dom(struct xsc *x, uint32_t domid, const char *rel,

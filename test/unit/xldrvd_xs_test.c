@@ -21,7 +21,8 @@ static struct {
 	char *val;
 	unsigned int len;
 } nodes[FAKE_NODES];
-static unsigned int reads, watches;
+static unsigned int reads, watches, rms;
+static int read_errno;		/* an xs_read() that fails so */
 static char last_watch[512];
 static char *pending_path, *pending_token;
 
@@ -76,6 +77,10 @@ void *xs_read(struct xs_handle *h, xs_transaction_t t, const char *path,
 	char *v;
 
 	reads++;
+	if (read_errno) {
+		errno = read_errno;
+		return NULL;
+	}
 	for (i = 0; i < FAKE_NODES; i++) {
 		if (!nodes[i].val || strcmp(nodes[i].path, path))
 			continue;
@@ -100,9 +105,26 @@ bool xs_unwatch(struct xs_handle *h, const char *path, const char *token)
 	return true;
 }
 
+/* As xenstored: the node and all under it; ENOENT if it is not there. */
 bool xs_rm(struct xs_handle *h, xs_transaction_t t, const char *path)
 {
-	return true;
+	size_t n = strlen(path);
+	unsigned int i;
+	bool found = false;
+
+	rms++;
+	for (i = 0; i < FAKE_NODES; i++) {
+		if (!nodes[i].val || strncmp(nodes[i].path, path, n) ||
+		    (nodes[i].path[n] && nodes[i].path[n] != '/'))
+			continue;
+		free(nodes[i].val);
+		nodes[i].val = NULL;
+		nodes[i].path[0] = '\0';
+		found = true;
+	}
+	if (!found)
+		errno = ENOENT;
+	return found;
 }
 
 /* One pending event, laid out as libxenstore does: one allocation. */
@@ -354,6 +376,57 @@ static void test_libxl_reads(void)
 	xsc_close(&x);
 }
 
+/*
+ * dom0's own tree: whether a node is there, and its removal.  xldrvd
+ * looks for pciback's directory of a gone domid, and removes it, before
+ * it asks libxl for that domid again; the driver-domain read refuses
+ * domid 0 (through it, every such question was once answered "yes": an
+ * error taken for a node).
+ */
+static void test_dom0_has(void)
+{
+	size_t len = 0;
+	struct xsc x;
+	char *v;
+	int err;
+
+	CHECK_EQ(xsc_open(&x), 0);
+	fake_set("/local/domain/0/backend/pci/9", "", 0);
+	CHECK_EQ(xsc_dom0_has(&x, "backend/pci/9"), 1);
+	CHECK_EQ(xsc_dom0_has(&x, "backend/pci/10"), 0);
+	CHECK_EQ(xsc_dom0_has(&x, "backend/pci"), 0);
+	v = xsc_read_dom(&x, 0, "backend/pci/9", 256, &len, &err);
+	CHECK(v == NULL && err == -EINVAL);
+	/* Not knowing is not "no". */
+	read_errno = EACCES;
+	CHECK_EQ(xsc_dom0_has(&x, "backend/pci/9"), -EACCES);
+	read_errno = 0;
+	/* Only a relative path in xenstore's alphabet, nothing climbs. */
+	reads = 0;
+	CHECK_EQ(xsc_dom0_has(&x, "../../libxl"), -EINVAL);
+	CHECK_EQ(xsc_dom0_has(&x, "/local/domain/0/backend"), -EINVAL);
+	CHECK_EQ(xsc_dom0_has(&x, "backend//pci"), -EINVAL);
+	CHECK_EQ(xsc_dom0_has(&x, "backend/pci/"), -EINVAL);
+	CHECK_EQ(xsc_dom0_has(&x, ""), -EINVAL);
+	CHECK_EQ(xsc_dom0_has(&x, NULL), -EINVAL);
+	CHECK_EQ(reads, 0);
+
+	/* Removal: the directory and what is under it, nothing beside. */
+	fake_set("/local/domain/0/backend/pci/9/0/state", "6", 1);
+	fake_set("/local/domain/0/backend/pci/91", "", 0);
+	CHECK_EQ(xsc_dom0_rm(&x, "backend/pci/9"), 0);
+	CHECK_EQ(xsc_dom0_has(&x, "backend/pci/9"), 0);
+	CHECK_EQ(xsc_dom0_has(&x, "backend/pci/9/0/state"), 0);
+	CHECK_EQ(xsc_dom0_has(&x, "backend/pci/91"), 1);
+	CHECK_EQ(xsc_dom0_rm(&x, "backend/pci/9"), 0);	/* gone already */
+	rms = 0;
+	CHECK_EQ(xsc_dom0_rm(&x, "../libxl"), -EINVAL);
+	CHECK_EQ(xsc_dom0_rm(&x, ""), -EINVAL);
+	CHECK_EQ(xsc_dom0_rm(&x, "backend/"), -EINVAL);
+	CHECK_EQ(rms, 0);
+	xsc_close(&x);
+}
+
 static void test_watch_events(void)
 {
 	char path[XLDRVD_PATH_MAX], tok[64], longp[4000];
@@ -386,6 +459,7 @@ int main(void)
 	test_error_report();
 	test_reads();
 	test_libxl_reads();
+	test_dom0_has();
 	test_watch_events();
 	fake_clear();
 	return check_done("xldrvd_xs_test");
