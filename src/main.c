@@ -261,7 +261,7 @@ static bool pciback_free(struct daemon *D, struct dd *d, uint32_t domid)
 	return true;
 }
 
-/* @domid, which @d ran under, is gone as of @now (libxl's clock starts). */
+/* @domid, which @d ran under, is gone as of @now: libxl's minute starts. */
 static void dd_retired(struct dd *d, uint32_t domid, uint64_t now)
 {
 	d->retired_domid = domid;
