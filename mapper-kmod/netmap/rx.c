@@ -281,7 +281,8 @@ int xldrv_netmap_rx_pass(struct xldrv_netmap_vif *vif, bool *notify)
 	int more, err;
 
 	prod = READ_ONCE(vif->rx.sring->req_prod);
-	/* Posted buffers up to prod before reading them: pairs with the
+	/*
+	 * Posted buffers up to prod before reading them: pairs with the
 	 * frontend's write barrier in RING_PUSH_REQUESTS.
 	 */
 	virt_rmb();
@@ -303,7 +304,8 @@ int xldrv_netmap_rx_pass(struct xldrv_netmap_vif *vif, bool *notify)
 		if (prod - cons < slots) {
 			/* Tell us when there are enough. */
 			vif->rx.sring->req_event = cons + slots;
-			/* As in the tx pass: req_event out before req_prod
+			/*
+			 * As in the tx pass: req_event out before req_prod
 			 * is read again.
 			 */
 			virt_mb();

@@ -197,7 +197,8 @@ int xldrv_netmap_tx_pass(struct xldrv_netmap_vif *vif, bool *notify)
 		struct xldrv_netmap_tx_pending *p;
 
 		prod = READ_ONCE(vif->tx.sring->req_prod);
-		/* Requests up to prod before reading them: pairs with the
+		/*
+		 * Requests up to prod before reading them: pairs with the
 		 * frontend's write barrier in RING_PUSH_REQUESTS.
 		 */
 		virt_rmb();
@@ -227,7 +228,8 @@ int xldrv_netmap_tx_pass(struct xldrv_netmap_vif *vif, bool *notify)
 		if (v == XLDRV_NETMAP_TX_NEED_MORE) {
 			/* The rest of the packet is not on the ring yet. */
 			vif->tx.sring->req_event = cons + vif->pkt.nr_slots + 1;
-			/* req_event visible before req_prod is read again, or
+			/*
+			 * req_event visible before req_prod is read again, or
 			 * a slot pushed in between goes unnoticed by both
 			 * sides: the frontend's push reads req_event after
 			 * writing req_prod (RING_PUSH_REQUESTS_AND_CHECK_NOTIFY).
