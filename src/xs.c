@@ -215,6 +215,17 @@ char *xsc_read_libxl(struct xsc *x, uint32_t domid, const char *rel,
 	return v;
 }
 
+/* /local/domain/0/@rel, for a relative path of ours. */
+static int dom0_path(char path[XLDRVD_PATH_MAX], const char *rel)
+{
+	int r;
+
+	if (!xs_rel_ok(rel))
+		return -EINVAL;
+	r = snprintf(path, XLDRVD_PATH_MAX, "/local/domain/0/%s", rel);
+	return r < 0 || r >= XLDRVD_PATH_MAX ? -ENAMETOOLONG : 0;
+}
+
 /*
  * Is there a node @rel in dom0's own tree (/local/domain/0)?  1, 0, or
  * -errno.  Only dom0 writes there (the backends it runs, pciback's among
@@ -226,14 +237,11 @@ int xsc_dom0_has(struct xsc *x, const char *rel)
 {
 	char path[XLDRVD_PATH_MAX];
 	unsigned int n = 0;
+	int r = dom0_path(path, rel);
 	char *v;
-	int r;
 
-	if (!xs_rel_ok(rel))
-		return -EINVAL;
-	r = snprintf(path, sizeof(path), "/local/domain/0/%s", rel);
-	if (r < 0 || (size_t)r >= sizeof(path))
-		return -ENAMETOOLONG;
+	if (r)
+		return r;
 	v = xs_read(x->h, XBT_NULL, path, &n);
 	if (!v)
 		return errno == ENOENT ? 0 : -errno;
@@ -245,13 +253,10 @@ int xsc_dom0_has(struct xsc *x, const char *rel)
 int xsc_dom0_rm(struct xsc *x, const char *rel)
 {
 	char path[XLDRVD_PATH_MAX];
-	int r;
+	int r = dom0_path(path, rel);
 
-	if (!xs_rel_ok(rel))
-		return -EINVAL;
-	r = snprintf(path, sizeof(path), "/local/domain/0/%s", rel);
-	if (r < 0 || (size_t)r >= sizeof(path))
-		return -ENAMETOOLONG;
+	if (r)
+		return r;
 	if (!xs_rm(x->h, XBT_NULL, path))
 		return errno == ENOENT ? 0 : -errno;
 	return 0;
