@@ -714,6 +714,43 @@ xldrvd_wait_event() {
 	xldrvd_events | grep -E "$pat" | head -n1
 }
 
+# xldrvd_stock_client: a client of dd with Linux's stock frontends, its
+# vbd (on sda1) and vif in use: data through xvda lands on sda1, pings
+# reach the peer.  For the scenarios where xldrvd re-plumbs it.
+xldrvd_stock_client() {
+	dom_create consolidated/client.cfg \
+		"vif=[\"backend=dd,bridge=eth0,mac=$CLIENT_MAC,ip=$CLIENT_IP\"]"
+	dom_exec client "modprobe xen-blkfront"
+	wait_dev client /dev/xvda
+	dom_exec client "client-net $CLIENT_IP/$NETMASK"
+	check_client_disk client /dev/xvda dd /dev/sda1
+	dom_exec client "ping -c 3 -W 5 $PEER_IP" >/dev/null ||
+		fail "client cannot ping the peer before the restart"
+}
+
+# xldrvd_stock_client_replumbed DOMID [START]: xldrvd re-plumbed that
+# client's vbd and vif to dd's incarnation DOMID, and both work again (a
+# new eth0: the stock netfront's old one went with the old vif).  With
+# START (from now), the times to its disk and its NIC (serve.blk,
+# serve.net).
+xldrvd_stock_client_replumbed() {
+	local be id
+
+	id=$(domid client) || fail "no client domain"
+	be=/local/domain/$1/backend/vbd/$id/51712
+	xldrvd_wait_event 120 're-?plumbed.*client.*vbd' >/dev/null
+	xldrvd_wait_event 120 're-?plumbed.*client.*vif' >/dev/null
+	wait_dev client /dev/xvda
+	[ -z "${2:-}" ] || lab_time serve.blk "$(since "$2")"
+	wait_for 60 "the new dd's blkmap to connect the client's disk" \
+		eval '[ "$(xenstore-read $be/state 2>/dev/null)" = 4 ]'
+	check_client_disk client /dev/xvda dd /dev/sda1
+	dom_exec client "client-net $CLIENT_IP/$NETMASK"
+	dom_exec client "ping -c 3 -W 5 $PEER_IP" >/dev/null ||
+		fail "client cannot ping the peer through the new dd"
+	[ -z "${2:-}" ] || lab_time serve.net "$(since "$2")"
+}
+
 # xldrvd_show_log: the end of xldrvd's log, into the scenario's log.
 xldrvd_show_log() {
 	log "xldrvd's log:"

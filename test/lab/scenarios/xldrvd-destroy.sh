@@ -19,14 +19,7 @@ xldrvd_start
 old=$(xldrvd_serving)
 log "xldrvd created dd as domid $old"
 
-dom_create consolidated/client.cfg \
-	"vif=[\"backend=dd,bridge=eth0,mac=$CLIENT_MAC,ip=$CLIENT_IP\"]"
-dom_exec client "modprobe xen-blkfront"
-wait_dev client /dev/xvda
-dom_exec client "client-net $CLIENT_IP/$NETMASK"
-check_client_disk client /dev/xvda dd /dev/sda1
-dom_exec client "ping -c 3 -W 5 $PEER_IP" >/dev/null ||
-	fail "client cannot ping the peer before the restart"
+xldrvd_stock_client
 
 start=$(now)
 xl destroy dd
@@ -42,18 +35,6 @@ log "dd is back as domid $new (was $old): $(xldrvd_events | grep -E 'restarted i
 xldrvd_restarted_for destroyed
 
 # The client's devices, served by the new dd.
-xldrvd_wait_event 120 're-?plumbed.*client.*vbd' >/dev/null
-xldrvd_wait_event 120 're-?plumbed.*client.*vif' >/dev/null
-wait_dev client /dev/xvda
-lab_time serve.blk "$(since "$start")"
-be=/local/domain/$new/backend/vbd/$(domid client)/51712
-wait_for 60 "the new dd's blkmap to connect the client's disk" \
-	eval '[ "$(xenstore-read $be/state 2>/dev/null)" = 4 ]'
-check_client_disk client /dev/xvda dd /dev/sda1
-# A new eth0 (the stock netfront's old one went with the old vif).
-dom_exec client "client-net $CLIENT_IP/$NETMASK"
-dom_exec client "ping -c 3 -W 5 $PEER_IP" >/dev/null ||
-	fail "client cannot ping the peer through the new dd"
-lab_time serve.net "$(since "$start")"
+xldrvd_stock_client_replumbed "$new" "$start"
 log "client's disk and NIC work through dd domid $new"
 xldrvd_show_log

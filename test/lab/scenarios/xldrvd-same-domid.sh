@@ -21,12 +21,7 @@ xldrvd_start
 old=$(xldrvd_serving)
 log "xldrvd created dd as domid $old"
 
-dom_create consolidated/client.cfg \
-	"vif=[\"backend=dd,bridge=eth0,mac=$CLIENT_MAC,ip=$CLIENT_IP\"]"
-dom_exec client "modprobe xen-blkfront"
-wait_dev client /dev/xvda
-dom_exec client "client-net $CLIENT_IP/$NETMASK"
-check_client_disk client /dev/xvda dd /dev/sda1
+xldrvd_stock_client
 
 xl destroy dd
 killed=$SECONDS
@@ -42,15 +37,6 @@ if [ "$new" != "$old" ]; then
 fi
 dd_devices dd nic disk >/dev/null
 
-xldrvd_wait_event 120 're-?plumbed.*client.*vbd' >/dev/null
-xldrvd_wait_event 120 're-?plumbed.*client.*vif' >/dev/null
-wait_dev client /dev/xvda
-be=/local/domain/$new/backend/vbd/$(domid client)/51712
-wait_for 60 "the new dd's blkmap to connect the client's disk" \
-	eval '[ "$(xenstore-read $be/state 2>/dev/null)" = 4 ]'
-check_client_disk client /dev/xvda dd /dev/sda1
-dom_exec client "client-net $CLIENT_IP/$NETMASK"
-dom_exec client "ping -c 3 -W 5 $PEER_IP" >/dev/null ||
-	fail "client cannot ping the peer through the new dd"
+xldrvd_stock_client_replumbed "$new"
 log "dd back as domid $new, the one it had; the client's disk and NIC work through it"
 xldrvd_show_log
