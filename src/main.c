@@ -261,11 +261,16 @@ static bool pciback_free(struct daemon *D, struct dd *d, uint32_t domid)
 	return true;
 }
 
-/* @domid, which @d ran under, is gone as of @now: libxl's minute starts. */
-static void dd_retired(struct dd *d, uint32_t domid, uint64_t now)
+/*
+ * @domid, which @d ran under, is gone as of @now: libxl's minute starts.
+ * Saved, so that an xldrvd restarted within that minute knows it too.
+ */
+static void dd_retired(struct daemon *D, struct dd *d, uint32_t domid,
+		       uint64_t now)
 {
 	d->retired_domid = domid;
 	d->retired_ms = now;
+	D->dirty = true;
 }
 
 static void create_now(struct daemon *D, struct dd *d, uint64_t now)
@@ -314,7 +319,7 @@ static void dd_op(struct daemon *D, struct dd *d, uint64_t now)
 			log_msg(LOG_WARNING, "%s: destroying domain %" PRIu32
 				" failed; creating anyway", d->conf->name,
 				d->op_domid);
-		dd_retired(d, d->op_domid, now);
+		dd_retired(D, d, d->op_domid, now);
 		dd_gone(D, d, now);
 		return;
 	}
@@ -520,7 +525,7 @@ static void on_release(struct daemon *D, uint64_t now)
 		reason = R_SHUTDOWN;
 		st = dom_state(d->domid, &reason);
 		if (st == DOM_GONE) {
-			dd_retired(d, d->domid, now);
+			dd_retired(D, d, d->domid, now);
 			dd_fail(D, d, R_DESTROYED, NULL, now);
 		} else if (st == DOM_SHUTDOWN) {
 			dd_fail(D, d, reason, NULL, now);
@@ -598,7 +603,7 @@ static void on_libxl_events(struct daemon *D, uint64_t now)
 		    D->dd[i].busy)
 			continue;
 		if (ev.type == DOM_EV_DEATH)
-			dd_retired(&D->dd[i], ev.domid, now);
+			dd_retired(D, &D->dd[i], ev.domid, now);
 		dd_fail(D, &D->dd[i], ev.reason, NULL, now);
 	}
 }
@@ -1159,6 +1164,7 @@ int main(int argc, char **argv)
 		D->dd[i].conf = &D->conf.dd[i];
 		D->dd[i].domid = XLDRVD_INVALID_DOMID;
 		D->dd[i].last_domid = XLDRVD_INVALID_DOMID;
+		D->dd[i].retired_domid = XLDRVD_INVALID_DOMID;
 		policy_init(&D->dd[i].pol, D->started);
 	}
 	rc = state_load(D->conf.state_file, D->dd, D->nr);

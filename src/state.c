@@ -15,7 +15,9 @@
  *	dd netdd state=running reason=crash domid=5 restarts=2 failures=2
  *	   last-restart-ms=5120 wall-failed=... wall-restarted=...
  *	   replumbed=3 replumb-failed=0 replumbed-last=1
- *	   replumb-failed-last=0 hist=1234,5678	(all on one line)
+ *	   replumb-failed-last=0 hist=1234,5678
+ *	   retired-domid=4 retired-ms=5000	(all on one line; the domid
+ *					 it last saw go, and when)
  *	replumb netdd client=7 ...	(one per device to re-plumb, see
  *					 replumb_plan.c)
  *
@@ -88,6 +90,10 @@ int state_save(const char *path, const struct dd *dds, unsigned int n)
 			d->plan.last_replumbed, d->plan.last_failed);
 		for (j = 0; j < p->nr_hist; j++)
 			fprintf(f, "%s%" PRIu64, j ? "," : "", p->hist[j]);
+		if (d->retired_domid != XLDRVD_INVALID_DOMID)
+			fprintf(f, " retired-domid=%" PRIu32
+				" retired-ms=%" PRIu64, d->retired_domid,
+				d->retired_ms);
 		fputc('\n', f);
 	}
 	for (i = 0; i < n; i++)
@@ -131,6 +137,7 @@ static int load_dd(char *fields, struct dd *d, bool same_boot)
 	uint32_t domid = XLDRVD_INVALID_DOMID;
 	uint64_t wf = 0, wr = 0, v;
 	uint64_t rp_ok = 0, rp_fail = 0, rp_ok_last = 0, rp_fail_last = 0;
+	uint64_t ret_domid = XLDRVD_INVALID_DOMID, ret_ms = UINT64_MAX;
 	char *tok, *save = NULL;
 
 	p.nr_hist = 0;
@@ -182,6 +189,13 @@ static int load_dd(char *fields, struct dd *d, bool same_boot)
 			if (parse_u64(val, &rp_fail_last) ||
 			    rp_fail_last > REPLUMB_MAX)
 				return -1;
+		} else if (!strcmp(tok, "retired-domid")) {
+			if (parse_u64(val, &ret_domid) || !ret_domid ||
+			    ret_domid > XLDRVD_DOMID_MAX)
+				return -1;
+		} else if (!strcmp(tok, "retired-ms")) {
+			if (parse_u64(val, &ret_ms))
+				return -1;
 		} else if (!strcmp(tok, "hist")) {
 			char *t, *s2 = NULL;
 
@@ -210,6 +224,15 @@ static int load_dd(char *fields, struct dd *d, bool same_boot)
 	d->plan.failed = rp_fail;
 	d->plan.last_replumbed = (unsigned int)rp_ok_last;
 	d->plan.last_failed = (unsigned int)rp_fail_last;
+	/*
+	 * When libxl may lend that domid again: a monotonic time, of this
+	 * boot only, and never one still to come.
+	 */
+	if (same_boot && ret_domid != XLDRVD_INVALID_DOMID &&
+	    ret_ms <= now_mono_ms()) {
+		d->retired_domid = (uint32_t)ret_domid;
+		d->retired_ms = ret_ms;
+	}
 	d->saved = true;
 	d->saved_state = p.state;
 	return 0;

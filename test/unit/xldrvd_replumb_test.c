@@ -377,6 +377,7 @@ static void dds_init(struct dd *dds)
 		dds[i].conf = &confs[i];
 		dds[i].domid = XLDRVD_INVALID_DOMID;
 		dds[i].last_domid = XLDRVD_INVALID_DOMID;
+		dds[i].retired_domid = XLDRVD_INVALID_DOMID;
 		policy_init(&dds[i].pol, 0);
 	}
 }
@@ -415,6 +416,8 @@ static void test_state(void)
 	CHECK_EQ(rp_plan_add(&a[1].plan, &t, "{}"), 0);
 	a[1].plan.e[0].phase = RP_ADDING;
 	a[1].plan.e[0].be_domid = 11;
+	a[0].retired_domid = 4;
+	a[0].retired_ms = now_mono_ms() - 1000;
 	CHECK_EQ(state_save(path, a, 2), 0);
 
 	dds_init(b);
@@ -435,8 +438,44 @@ static void test_state(void)
 	CHECK_EQ(b[1].plan.n, 1);
 	CHECK_EQ(b[1].plan.e[0].phase, RP_STALE);
 	CHECK_EQ(b[1].plan.e[0].be_domid, 11);
+	/* libxl's minute for the domid it saw go goes on after a restart. */
+	CHECK_EQ(b[0].retired_domid, 4);
+	CHECK_EQ(b[0].retired_ms, a[0].retired_ms);
+	CHECK_EQ(b[1].retired_domid, XLDRVD_INVALID_DOMID);
 	rp_plan_free(&b[0].plan);
 	rp_plan_free(&b[1].plan);
+
+	/*
+	 * A retirement of another boot, or still to come, is not taken; a
+	 * domid no guest has makes the line bad.
+	 */
+	CHECK(asprintf(&text, "xldrvd-state 2\nboot other\n"
+		       "dd netdd domid=5 retired-domid=5 retired-ms=1\n") > 0);
+	write_file(path, text);
+	free(text);
+	dds_init(b);
+	CHECK_EQ(state_load(path, b, 2), 0);
+	CHECK_EQ(b[0].last_domid, 5);
+	CHECK_EQ(b[0].retired_domid, XLDRVD_INVALID_DOMID);
+	CHECK(asprintf(&text, "xldrvd-state 2\nboot %s\n"
+		       "dd netdd domid=5 retired-domid=5 retired-ms=%" PRIu64
+		       "\n", boot, now_mono_ms() + 3600000) > 0);
+	write_file(path, text);
+	free(text);
+	dds_init(b);
+	CHECK_EQ(state_load(path, b, 2), 0);
+	CHECK_EQ(b[0].last_domid, 5);
+	CHECK_EQ(b[0].retired_domid, XLDRVD_INVALID_DOMID);
+	CHECK(asprintf(&text, "xldrvd-state 2\nboot %s\n"
+		       "dd netdd domid=5 retired-domid=0 retired-ms=1\n"
+		       "dd blkdd domid=6 retired-domid=32752 retired-ms=1\n",
+		       boot) > 0);
+	write_file(path, text);
+	free(text);
+	dds_init(b);
+	CHECK_EQ(state_load(path, b, 2), 0);
+	CHECK_EQ(b[0].last_domid, XLDRVD_INVALID_DOMID);
+	CHECK_EQ(b[1].last_domid, XLDRVD_INVALID_DOMID);
 
 	/* Another boot: domids of then name nothing now. */
 	CHECK(asprintf(&text, "xldrvd-state 2\nboot other\n"
