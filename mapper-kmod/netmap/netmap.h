@@ -162,7 +162,8 @@ struct xldrv_netmap_vif {
 	wait_queue_head_t wq;
 	unsigned long flags;		/* XLDRV_NETMAP_F_* */
 	bool broken;			/* fatal: no more ring work */
-	RING_IDX rx_seen;		/* req_prod at the last pass */
+	/* Each ring's req_prod when the last event was EOIed. */
+	RING_IDX tx_eoi_prod, rx_eoi_prod;
 
 	/* Frames for the client, checked and shaped for its frontend. */
 	struct sk_buff_head rxq;

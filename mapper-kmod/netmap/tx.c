@@ -303,7 +303,12 @@ broken:
 /*
  * Events are EOIed by the thread once it has looked at the rings: until
  * then Xen holds back the next one, so a frontend notifying in a loop
- * cannot keep the driver domain in its interrupt handler.
+ * cannot keep the driver domain in its interrupt handler.  An event is
+ * spurious, and lateeoi delays the next one more each time in a row (up
+ * to a second), only if the frontend posted nothing on either ring since
+ * the last EOI: not merely if a pass the event did not cause (a frame
+ * for the client, say) took its requests first, nor if it came while a
+ * pass that had already read the rings was running.
  */
 irqreturn_t xldrv_netmap_interrupt(int irq, void *data)
 {
@@ -319,8 +324,8 @@ int xldrv_netmap_thread(void *data)
 	struct xldrv_netmap_vif *vif = data;
 
 	while (!kthread_should_stop()) {
-		bool notify = false, spurious;
-		RING_IDX rx_prod;
+		bool notify = false, eoi, spurious;
+		RING_IDX tx_prod, rx_prod;
 		int tx, rx = 0;
 
 		wait_event_interruptible(vif->wq,
@@ -337,6 +342,9 @@ int xldrv_netmap_thread(void *data)
 			skb_queue_purge(&vif->rxq);
 			continue;
 		}
+		/* Taken before the rings are read: a later event waits. */
+		eoi = test_and_clear_bit(XLDRV_NETMAP_F_EOI, &vif->flags);
+		tx_prod = READ_ONCE(vif->tx.sring->req_prod);
 		rx_prod = READ_ONCE(vif->rx.sring->req_prod);
 		tx = xldrv_netmap_tx_pass(vif, &notify);
 		if (tx >= 0)
@@ -349,14 +357,16 @@ int xldrv_netmap_thread(void *data)
 		}
 		if (tx == XLDRV_NETMAP_BUDGET || rx == XLDRV_NETMAP_BUDGET)
 			set_bit(XLDRV_NETMAP_F_KICK, &vif->flags);
-		if (test_and_clear_bit(XLDRV_NETMAP_F_EOI, &vif->flags)) {
-			spurious = !tx && rx_prod == vif->rx_seen;
+		if (eoi) {
+			spurious = tx_prod == vif->tx_eoi_prod &&
+				   rx_prod == vif->rx_eoi_prod;
+			vif->tx_eoi_prod = tx_prod;
+			vif->rx_eoi_prod = rx_prod;
 			if (spurious)
 				atomic64_inc(&vif->stats.spurious_events);
 			xen_irq_lateeoi(vif->irq,
 					spurious ? XEN_EOI_FLAG_SPURIOUS : 0);
 		}
-		vif->rx_seen = rx_prod;
 		cond_resched();
 	}
 	return 0;

@@ -130,7 +130,8 @@ static int xldrv_netmap_connect(struct xldrv_netmap_vif *vif)
 	}
 	BACK_RING_INIT(&vif->rx, (struct xen_netif_rx_sring *)vif->rx_va,
 		       XEN_PAGE_SIZE);
-	vif->rx_seen = vif->rx.sring->req_prod;
+	vif->tx_eoi_prod = vif->tx.sring->req_prod;
+	vif->rx_eoi_prod = vif->rx.sring->req_prod;
 
 	vif->flags = 0;
 	vif->broken = false;
