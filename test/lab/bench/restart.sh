@@ -207,6 +207,67 @@ EOF
 )"
 }
 
+# trace_rx_window DOMAIN OFFSET LO HI: what DOMAIN's trace instance
+# xldrv-rx holds (dd: the frames eth0 passed up, e1000's calls that write
+# the NIC's receive filter; the client: what its eth0 passed up and sent),
+# frames from LO to HI ms after the pause, other events from the start,
+# on dom0's clock as "TRACE DOMAIN-rx MS EVENT ...".  Frames in bursts (no
+# gap over 50 ms) per kind, the first 3 of each shown and then a count,
+# so that a gap stands out; summed up in the domain, so that little comes
+# through its agent.
+trace_rx_window() {
+	local d=$1 off=$2 lo hi
+
+	lo=$(awk -v t="$3" -v off="$off" -v t0="$t0" 'BEGIN { printf "%.6f", (t + t0 - off) / 1000 }')
+	hi=$(awk -v t="$4" -v off="$off" -v t0="$t0" 'BEGIN { printf "%.6f", (t + t0 - off) / 1000 }')
+	dom_exec_long "$d" "awk -v lo=$lo -v hi=$hi '$(cat <<'EOF'
+function flush(e) {
+	if (n[e] > 3)
+		print last[e], e, "...", n[e], "in all from", first[e]
+	n[e] = 0
+}
+{
+	for (i = 1; i < NF; i++)
+		if ($i ~ /^[0-9]+[.][0-9]+:$/)
+			break
+	if (i == NF)
+		next
+	ts = $i; sub(/:$/, "", ts); e = $(i + 1); sub(/:$/, "", e)
+	if (ts + 0 > hi + 0)
+		next
+	if (e ~ /^e1000_/) {
+		print ts, e
+		next
+	}
+	if (ts + 0 < lo + 0)
+		next
+	rest = ""
+	for (j = i + 2; j <= NF; j++)
+		if ($j ~ /^(len|protocol|irq|flags)=/)
+			rest = rest " " $j
+	for (j = i + 2; j <= NF; j++)
+		if ($j ~ /^flags=/)
+			e = e "/" $j
+	if (n[e] && ts - last[e] > 0.05)
+		flush(e)
+	if (!n[e])
+		first[e] = ts
+	if (++n[e] <= 3)
+		print ts, e rest
+	last[e] = ts
+}
+END { for (e in n) flush(e) }
+EOF
+)' /sys/kernel/tracing/instances/xldrv-rx/trace" |
+		awk -v d="$d" -v off="$off" -v t0="$t0" '$1 ~ /^[0-9.]+$/ {
+			t = int($1 * 1000 + off - t0); $1 = ""; line = $0
+			if (line ~ / in all from /) {
+				f = $NF; sub(/ [0-9.]+$/, "", line)
+				line = line " " int(f * 1000 + off - t0)
+			}
+			printf "TRACE %s-rx %d%s\n", d, t, line }' | sort -n -k3
+}
+
 # TRACE=1: the client's kernel log on dom0's clock too, as dd's (above):
 # the client writes its uptime in ms 5 times, a watch in dom0 stamps
 # them, the least difference is the offset.  Unlike dd's heartbeats these
@@ -232,6 +293,23 @@ if [ "$trace" = 1 ]; then
 	[[ $cl_lead =~ ^-?[0-9]+$ ]] || fail "no client log clock: $cl_lead"
 	echo "TRACE client log clock ahead of uptime by ${cl_lead} ms"
 	cl_off=$((cl_off - cl_lead))
+	# What the client's eth0 passed up and sent, on its log's clock.
+	dom_exec client "$(cat <<'EOF'
+t=/sys/kernel/tracing i=/sys/kernel/tracing/instances/xldrv-rx
+[ -e $t/trace ] || mount -t tracefs tracefs $t
+mkdir -p $i && echo perf >$i/trace_clock &&
+	for e in netif_receive_skb net_dev_start_xmit; do
+		echo 'name == "eth0"' >$i/events/net/$e/filter &&
+			echo 1 >$i/events/net/$e/enable || exit 1
+	done
+# And its netfront's events: each taken, each polled, each EOI (flags=1:
+# reported spurious, which Xen's lateeoi throttles, up to a second).
+echo 'p:xldrv_rx/nf_irq xldrv_netfront:xldrv_netfront_interrupt' >>$t/kprobe_events &&
+	echo 'p:xldrv_rx/nf_poll xldrv_netfront:xldrv_netfront_poll' >>$t/kprobe_events &&
+	echo 'p:xldrv_rx/lateeoi xen_irq_lateeoi irq=%di:u32 flags=%si:u32' >>$t/kprobe_events &&
+	echo 1 >$i/events/xldrv_rx/enable
+EOF
+)" >/dev/null || fail "cannot trace the client's eth0"
 fi
 
 # -WWW: writes to a whole device; -B: the totals, raw (times in ns), when
@@ -268,7 +346,7 @@ for ((r = 1; r <= runs; r++)); do
 		read -r busy0 steal0 user0 sys0 irq0 <<<"$(client_cpu_ms)"
 		client_tasks >/tmp/tasks0.txt
 		# What came before the run is not shown.
-		dom_exec client "xs-trace show" >/dev/null
+		dom_exec client "xs-trace show; : >/sys/kernel/tracing/instances/xldrv-rx/trace" >/dev/null
 	fi
 	sleep 4
 	prev=$(domid dd)
@@ -335,6 +413,13 @@ for ((r = 1; r <= runs; r++)); do
 			awk -v off="$cl_off" -v t0="$t0" '/^\[/ { t = $0; sub(/^\[ */, "", t)
 				if (t * 1000 + off - t0 > 0)
 					printf "TRACE client %d %s\n", t * 1000 + off - t0, $0 }'
+		# Frames around the link, in dd and in the client.
+		trace_rx_window dd "$off" $((l - 1500)) $((l + 1500))
+		trace_rx_window client "$cl_off" $((l - 1500)) $((l + 1500))
+		echo "TRACE client irqs: $(dom_exec client "grep -E 'vif|eth|blkif|vbd' /proc/interrupts" |
+			awk '{ print $1, $2, $NF }' | tr '\n' ' ')"
+		echo "TRACE dd vif events: $(dom_exec dd "cd /sys/bus/xen-backend/devices/vif-$cid-0/xenbus &&
+			grep -H . events spurious_events jiffies_eoi_delayed" | tr '\n' ' ')"
 		# xenstore: the devices' requests (with their round trips, ms)
 		# and watch events, and the watch handlers' calls (xs-trace):
 		# dd's from its boot, the client's from the pause.
