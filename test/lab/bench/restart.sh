@@ -208,13 +208,14 @@ EOF
 }
 
 # trace_rx_window DOMAIN OFFSET LO HI: what DOMAIN's trace instance
-# xldrv-rx holds (dd: the frames eth0 passed up, e1000's calls that write
-# the NIC's receive filter; the client: what its eth0 passed up and sent),
-# frames from LO to HI ms after the pause, other events from the start,
-# on dom0's clock as "TRACE DOMAIN-rx MS EVENT ...".  Frames in bursts (no
-# gap over 50 ms) per kind, the first 3 of each shown and then a count,
-# so that a gap stands out; summed up in the domain, so that little comes
-# through its agent.
+# xldrv-rx holds (both: the frames eth0 passed up and was given to send,
+# every lateeoi; dd: e1000's calls that write the NIC's receive filter
+# and its watchdog, netmap's events; the client: its netfront's events
+# and polls), on dom0's clock as "TRACE DOMAIN-rx MS EVENT ...": e1000's
+# calls from the domain's boot, the rest from LO to HI ms after the
+# pause, in bursts (no gap over 50 ms) per kind (and lateeoi flag), the
+# first 3 of each shown and then a count, so that a gap stands out;
+# summed up in the domain, so that little comes through its agent.
 trace_rx_window() {
 	local d=$1 off=$2 lo hi
 
