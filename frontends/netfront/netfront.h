@@ -78,7 +78,6 @@ struct xldrv_netfront_txbuf {
 	struct sk_buff *skb;
 	grant_ref_t gref;
 	bool granted;
-	bool pooled;		/* gref is the tx pool's */
 	bool head;		/* first slot of a packet: its len counts */
 	unsigned int len;	/* the packet's, on the head slot */
 };
@@ -153,8 +152,6 @@ struct xldrv_netfront {
 	struct page *tx_ring_page;
 	grant_ref_t tx_ring_ref;
 	struct xldrv_netfront_ids tx_ids;
-	grant_ref_t tx_gref_head;	/* this ring's pool of tx grant refs */
-	bool tx_gref_pool;
 	struct xldrv_netfront_id tx_id_ent[XLDRV_NETFRONT_TX_SIZE];
 	struct xldrv_netfront_txbuf txb[XLDRV_NETFRONT_TX_SIZE];
 

@@ -58,24 +58,12 @@ static bool xldrv_netfront_tx_end_grant(grant_ref_t ref, struct page **page)
  * table code's to free, a lent one is kept by a page reference the grant
  * table code drops once the mapping is gone.
  */
-static bool xldrv_netfront_tx_release(struct xldrv_netfront *nf,
-				      struct xldrv_netfront_txbuf *b,
+static bool xldrv_netfront_tx_release(struct xldrv_netfront_txbuf *b,
 				      bool sent)
 {
 	bool ended = true;
 
-	if (b->granted && b->pooled &&
-	    gnttab_end_foreign_access_ref(b->gref)) {
-		gnttab_release_grant_reference(&nf->tx_gref_head, b->gref);
-	} else if (b->granted && b->pooled) {
-		/* Still mapped: the ref leaves the pool with the page. */
-		ended = false;
-		if (b->lent)
-			get_page(b->lent);
-		gnttab_end_foreign_access(b->gref, b->lent ?: b->page);
-		if (!b->lent)
-			b->page = NULL;
-	} else if (b->granted && b->lent) {
+	if (b->granted && b->lent) {
 		ended = gnttab_try_end_foreign_access(b->gref);
 		if (!ended) {
 			get_page(b->lent);
@@ -84,7 +72,6 @@ static bool xldrv_netfront_tx_release(struct xldrv_netfront *nf,
 	} else if (b->granted) {
 		ended = xldrv_netfront_tx_end_grant(b->gref, &b->page);
 	}
-	b->pooled = false;
 	b->granted = false;
 	b->lent = NULL;
 	/* From the softirq, not under our tx_lock: TCP's accounting. */
@@ -99,7 +86,7 @@ static bool xldrv_netfront_tx_release(struct xldrv_netfront *nf,
 /* A slot set up by xmit, never put on the ring: back to free. */
 static void xldrv_netfront_tx_unwind(struct xldrv_netfront *nf, int slot)
 {
-	xldrv_netfront_tx_release(nf, &nf->txb[slot], false);
+	xldrv_netfront_tx_release(&nf->txb[slot], false);
 	xldrv_netfront_ids_put(&nf->tx_ids, slot);
 }
 
@@ -227,22 +214,10 @@ static bool xldrv_netfront_tx_queue(struct xldrv_netfront *nf,
 					  c[i].len))
 				goto err_unwind;
 		}
-		ref = nf->tx_gref_pool ?
-		      gnttab_claim_grant_reference(&nf->tx_gref_head) :
-		      -ENOSPC;
-		if (ref >= 0) {
-			gnttab_grant_foreign_access_ref(ref,
-							nf->follow.backend_id,
-							xen_page_to_gfn(page),
-							1);
-			b->pooled = true;
-		} else {
-			ref = gnttab_grant_foreign_access(nf->follow.backend_id,
-							  xen_page_to_gfn(page),
-							  1);
-			if (ref < 0)
-				goto err_unwind;
-		}
+		ref = gnttab_grant_foreign_access(nf->follow.backend_id,
+						  xen_page_to_gfn(page), 1);
+		if (ref < 0)
+			goto err_unwind;
 		b->gref = ref;
 		b->granted = true;
 		b->head = !i;
@@ -361,7 +336,7 @@ static void xldrv_netfront_tx_done(struct xldrv_netfront *nf, int slot,
 		}
 		u64_stats_update_end(&nf->tx_stats.syncp);
 	}
-	if (!xldrv_netfront_tx_release(nf, b, status == XEN_NETIF_RSP_OKAY))
+	if (!xldrv_netfront_tx_release(b, status == XEN_NETIF_RSP_OKAY))
 		pr_warn_ratelimited("%s: backend answered tx id %#x but still maps its page\n",
 				    nf->xdev->nodename, nf->tx_id_ent[slot].id);
 	b->head = false;
@@ -421,7 +396,7 @@ void xldrv_netfront_tx_drop_all(struct xldrv_netfront *nf)
 		struct xldrv_netfront_txbuf *b = &nf->txb[i];
 
 		if (nf->tx_id_ent[i].busy) {
-			xldrv_netfront_tx_release(nf, b, false);
+			xldrv_netfront_tx_release(b, false);
 			lost += b->head;
 			b->head = false;
 		}
@@ -431,9 +406,6 @@ void xldrv_netfront_tx_drop_all(struct xldrv_netfront *nf)
 		b->page = NULL;
 	}
 	xldrv_netfront_ids_reset(&nf->tx_ids);
-	if (nf->tx_gref_pool)
-		gnttab_free_grant_references(nf->tx_gref_head);
-	nf->tx_gref_pool = false;
 	xldrv_netfront_tx_count(nf, &nf->tx_stats.dropped, lost);
 	atomic64_add(lost, &nf->xstats.tx_lost);
 }

@@ -210,15 +210,6 @@ static int xldrv_netfront_ring_up(struct xldrv_netfront *nf)
 		goto err_drop_rx;
 
 	spin_lock_bh(&nf->tx_lock);
-	/*
-	 * A ring's worth of tx grant refs, claimed and given back without
-	 * the grant table's lock, as xen-netfront does; without it, each
-	 * slot's ref comes from the table.  tx_drop_all() frees it.
-	 */
-	if (!nf->tx_gref_pool)
-		nf->tx_gref_pool =
-			!gnttab_alloc_grant_references(XLDRV_NETFRONT_TX_SIZE,
-						       &nf->tx_gref_head);
 	spin_lock(&nf->rx_lock);
 	nf->conn = XLDRV_NETFRONT_RING;
 	spin_unlock(&nf->rx_lock);
