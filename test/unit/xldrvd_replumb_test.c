@@ -390,6 +390,15 @@ static void write_file(const char *path, const char *text)
 	fclose(f);
 }
 
+/* @text (freed here) as the state file, read into fresh @b. */
+static void load_text(const char *path, struct dd *b, char *text)
+{
+	write_file(path, text);
+	free(text);
+	dds_init(b);
+	CHECK_EQ(state_load(path, b, 2), 0);
+}
+
 static void test_state(void)
 {
 	char dir[] = "/tmp/xldrvd-replumb-XXXXXX", path[64], boot[64];
@@ -451,29 +460,20 @@ static void test_state(void)
 	 */
 	CHECK(asprintf(&text, "xldrvd-state 2\nboot other\n"
 		       "dd netdd domid=5 retired-domid=5 retired-ms=1\n") > 0);
-	write_file(path, text);
-	free(text);
-	dds_init(b);
-	CHECK_EQ(state_load(path, b, 2), 0);
+	load_text(path, b, text);
 	CHECK_EQ(b[0].last_domid, 5);
 	CHECK_EQ(b[0].retired_domid, XLDRVD_INVALID_DOMID);
 	CHECK(asprintf(&text, "xldrvd-state 2\nboot %s\n"
 		       "dd netdd domid=5 retired-domid=5 retired-ms=%" PRIu64
 		       "\n", boot, now_mono_ms() + 3600000) > 0);
-	write_file(path, text);
-	free(text);
-	dds_init(b);
-	CHECK_EQ(state_load(path, b, 2), 0);
+	load_text(path, b, text);
 	CHECK_EQ(b[0].last_domid, 5);
 	CHECK_EQ(b[0].retired_domid, XLDRVD_INVALID_DOMID);
 	CHECK(asprintf(&text, "xldrvd-state 2\nboot %s\n"
 		       "dd netdd domid=5 retired-domid=0 retired-ms=1\n"
 		       "dd blkdd domid=6 retired-domid=32752 retired-ms=1\n",
 		       boot) > 0);
-	write_file(path, text);
-	free(text);
-	dds_init(b);
-	CHECK_EQ(state_load(path, b, 2), 0);
+	load_text(path, b, text);
 	CHECK_EQ(b[0].last_domid, XLDRVD_INVALID_DOMID);
 	CHECK_EQ(b[1].last_domid, XLDRVD_INVALID_DOMID);
 
@@ -481,10 +481,7 @@ static void test_state(void)
 	CHECK(asprintf(&text, "xldrvd-state 2\nboot other\n"
 		       "dd netdd state=running reason=none domid=5 hist=\n"
 		       "replumb netdd " GOOD " json={}\n") > 0);
-	write_file(path, text);
-	free(text);
-	dds_init(b);
-	CHECK_EQ(state_load(path, b, 2), 0);
+	load_text(path, b, text);
 	CHECK_EQ(b[0].last_domid, 5);
 	CHECK(!b[0].last_domid_this_boot);
 	CHECK_EQ(b[0].plan.n, 0);
@@ -496,10 +493,7 @@ static void test_state(void)
 		       "replumb netdd " GOOD " json={} bogus=1\n"
 		       "replumb gone " GOOD " json={}\n"
 		       "replumb blkdd " GOOD " json={}\n", boot) > 0);
-	write_file(path, text);
-	free(text);
-	dds_init(b);
-	CHECK_EQ(state_load(path, b, 2), 0);
+	load_text(path, b, text);
 	CHECK_EQ(b[0].plan.n, 1);
 	CHECK_EQ(b[1].plan.n, 1);
 	rp_plan_free(&b[0].plan);
@@ -509,10 +503,7 @@ static void test_state(void)
 	CHECK(asprintf(&text, "xldrvd-state 1\nboot %s\n"
 		       "dd netdd state=running reason=none domid=6 "
 		       "restarts=2 hist=\n", boot) > 0);
-	write_file(path, text);
-	free(text);
-	dds_init(b);
-	CHECK_EQ(state_load(path, b, 2), 0);
+	load_text(path, b, text);
 	CHECK_EQ(b[0].last_domid, 6);
 	CHECK_EQ(b[0].pol.total_restarts, 2);
 	write_file(path, "xldrvd-state 3\ndd netdd domid=7 hist=\n");
