@@ -78,6 +78,7 @@ struct xldrv_netfront_txbuf {
 	struct sk_buff *skb;
 	grant_ref_t gref;
 	bool granted;
+	bool gref_pooled;	/* gref is of the ring's grefs (grant.c) */
 	bool head;		/* first slot of a packet: its len counts */
 	unsigned int len;	/* the packet's, on the head slot */
 };
@@ -90,6 +91,13 @@ struct xldrv_netfront_rxbuf {
 	struct page *page;
 	grant_ref_t gref;
 	bool granted;
+	bool gref_pooled;	/* gref is of the ring's grefs (grant.c) */
+};
+
+/* A ring's grant references for its data slots (grant.c). */
+struct xldrv_netfront_grefs {
+	grant_ref_t head;	/* those no slot holds */
+	bool have;		/* taken from the table with the ring */
 };
 
 /* Counters beyond rtnl_link_stats64, for ethtool -S. */
@@ -154,6 +162,7 @@ struct xldrv_netfront {
 	struct xldrv_netfront_ids tx_ids;
 	struct xldrv_netfront_id tx_id_ent[XLDRV_NETFRONT_TX_SIZE];
 	struct xldrv_netfront_txbuf txb[XLDRV_NETFRONT_TX_SIZE];
+	struct xldrv_netfront_grefs tx_grefs;	/* under tx_lock */
 
 	struct xen_netif_rx_front_ring rx;
 	struct page *rx_ring_page;
@@ -161,6 +170,12 @@ struct xldrv_netfront {
 	struct xldrv_netfront_ids rx_ids;
 	struct xldrv_netfront_id rx_id_ent[XLDRV_NETFRONT_RX_SIZE];
 	struct xldrv_netfront_rxbuf rxb[XLDRV_NETFRONT_RX_SIZE];
+	struct xldrv_netfront_grefs rx_grefs;	/* under rx_lock */
+	/*
+	 * A backend answered a slot whose page it still maps: no pool of
+	 * grant references from then on, for the device's life (grant.c).
+	 */
+	bool grefs_off;
 	RING_IDX rx_seen;	/* responses looked at: for the event index */
 	struct page_pool *rx_pool;	/* the device's, from probe to remove */
 	bool rx_pooled;		/* this ring's rx pages: rx_pool's (trusted) */
@@ -176,6 +191,16 @@ struct xldrv_netfront {
 	bool opening;
 	unsigned int open_waits;
 };
+
+/* grant.c */
+void xldrv_netfront_grefs_take(struct xldrv_netfront_grefs *g, u16 count);
+void xldrv_netfront_grefs_give_back(struct xldrv_netfront_grefs *g);
+int xldrv_netfront_grant(struct xldrv_netfront *nf,
+			 struct xldrv_netfront_grefs *g, struct page *page,
+			 bool readonly, bool *pooled);
+bool xldrv_netfront_end(struct xldrv_netfront *nf,
+			struct xldrv_netfront_grefs *g, grant_ref_t ref,
+			bool pooled);
 
 /* tx.c */
 netdev_tx_t xldrv_netfront_start_xmit(struct sk_buff *skb,

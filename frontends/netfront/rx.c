@@ -50,10 +50,15 @@ static struct page *xldrv_netfront_rx_page(struct xldrv_netfront *nf)
 static bool xldrv_netfront_rx_end_grant(struct xldrv_netfront *nf,
 					struct xldrv_netfront_rxbuf *b)
 {
+	bool ended;
+
 	if (!b->granted)
 		return true;
+	ended = xldrv_netfront_end(nf, &nf->rx_grefs, b->gref,
+				   b->gref_pooled);
 	b->granted = false;
-	if (gnttab_try_end_foreign_access(b->gref))
+	b->gref_pooled = false;
+	if (ended)
 		return true;
 	if (nf->rx_pooled)
 		page_pool_release_page(nf->rx_pool, b->page);
@@ -84,8 +89,8 @@ void xldrv_netfront_rx_refill(struct xldrv_netfront *nf)
 			short_of = true;
 			break;
 		}
-		ref = gnttab_grant_foreign_access(nf->follow.backend_id,
-						  xen_page_to_gfn(b->page), 0);
+		ref = xldrv_netfront_grant(nf, &nf->rx_grefs, b->page, false,
+					   &b->gref_pooled);
 		if (ref < 0) {
 			short_of = true;
 			break;
@@ -93,6 +98,7 @@ void xldrv_netfront_rx_refill(struct xldrv_netfront *nf)
 		/* Free: the response at this position was consumed. */
 		if (WARN_ON(xldrv_netfront_ids_get_at(&nf->rx_ids, slot) < 0)) {
 			gnttab_end_foreign_access(ref, b->page);
+			b->gref_pooled = false;
 			b->page = NULL;
 			break;
 		}
@@ -317,6 +323,8 @@ void xldrv_netfront_rx_drop_all(struct xldrv_netfront *nf)
 	for (i = 0; i < XLDRV_NETFRONT_RX_SIZE; i++) {
 		struct xldrv_netfront_rxbuf *b = &nf->rxb[i];
 
+		/* The table's silent end: a backend going away may map it. */
+		b->gref_pooled = false;
 		if (!xldrv_netfront_rx_end_grant(nf, b) || !b->page)
 			continue;
 		if (nf->rx_pooled)
@@ -326,4 +334,5 @@ void xldrv_netfront_rx_drop_all(struct xldrv_netfront *nf)
 		b->page = NULL;
 	}
 	xldrv_netfront_ids_reset(&nf->rx_ids);
+	xldrv_netfront_grefs_give_back(&nf->rx_grefs);
 }

@@ -38,41 +38,29 @@ static bool xldrv_netfront_tx_room(struct xldrv_netfront *nf,
 }
 
 /*
- * End the grant of @page, one of our own.  True if it ended and the page
- * is ours again; false if the backend still maps it: the page is then
- * the grant table code's, to free once the mapping is gone, and *@page
- * is cleared.
- */
-static bool xldrv_netfront_tx_end_grant(grant_ref_t ref, struct page **page)
-{
-	if (gnttab_try_end_foreign_access(ref))
-		return true;
-	gnttab_end_foreign_access(ref, *page);
-	*page = NULL;
-	return false;
-}
-
-/*
  * End @b's grant, drop the skb reference it held (@sent: the packet went
  * out).  False if the backend still maps the page: ours is then the grant
  * table code's to free, a lent one is kept by a page reference the grant
  * table code drops once the mapping is gone.
  */
-static bool xldrv_netfront_tx_release(struct xldrv_netfront_txbuf *b,
+static bool xldrv_netfront_tx_release(struct xldrv_netfront *nf,
+				      struct xldrv_netfront_txbuf *b,
 				      bool sent)
 {
 	bool ended = true;
 
-	if (b->granted && b->lent) {
-		ended = gnttab_try_end_foreign_access(b->gref);
-		if (!ended) {
-			get_page(b->lent);
-			gnttab_end_foreign_access(b->gref, b->lent);
-		}
-	} else if (b->granted) {
-		ended = xldrv_netfront_tx_end_grant(b->gref, &b->page);
+	if (b->granted)
+		ended = xldrv_netfront_end(nf, &nf->tx_grefs, b->gref,
+					   b->gref_pooled);
+	if (!ended && b->lent) {
+		get_page(b->lent);
+		gnttab_end_foreign_access(b->gref, b->lent);
+	} else if (!ended) {
+		gnttab_end_foreign_access(b->gref, b->page);
+		b->page = NULL;
 	}
 	b->granted = false;
+	b->gref_pooled = false;
 	b->lent = NULL;
 	/* From the softirq, not under our tx_lock: TCP's accounting. */
 	if (b->skb && sent)
@@ -86,7 +74,7 @@ static bool xldrv_netfront_tx_release(struct xldrv_netfront_txbuf *b,
 /* A slot set up by xmit, never put on the ring: back to free. */
 static void xldrv_netfront_tx_unwind(struct xldrv_netfront *nf, int slot)
 {
-	xldrv_netfront_tx_release(&nf->txb[slot], false);
+	xldrv_netfront_tx_release(nf, &nf->txb[slot], false);
 	xldrv_netfront_ids_put(&nf->tx_ids, slot);
 }
 
@@ -214,8 +202,8 @@ static bool xldrv_netfront_tx_queue(struct xldrv_netfront *nf,
 					  c[i].len))
 				goto err_unwind;
 		}
-		ref = gnttab_grant_foreign_access(nf->follow.backend_id,
-						  xen_page_to_gfn(page), 1);
+		ref = xldrv_netfront_grant(nf, &nf->tx_grefs, page, true,
+					   &b->gref_pooled);
 		if (ref < 0)
 			goto err_unwind;
 		b->gref = ref;
@@ -336,7 +324,7 @@ static void xldrv_netfront_tx_done(struct xldrv_netfront *nf, int slot,
 		}
 		u64_stats_update_end(&nf->tx_stats.syncp);
 	}
-	if (!xldrv_netfront_tx_release(b, status == XEN_NETIF_RSP_OKAY))
+	if (!xldrv_netfront_tx_release(nf, b, status == XEN_NETIF_RSP_OKAY))
 		pr_warn_ratelimited("%s: backend answered tx id %#x but still maps its page\n",
 				    nf->xdev->nodename, nf->tx_id_ent[slot].id);
 	b->head = false;
@@ -396,7 +384,12 @@ void xldrv_netfront_tx_drop_all(struct xldrv_netfront *nf)
 		struct xldrv_netfront_txbuf *b = &nf->txb[i];
 
 		if (nf->tx_id_ent[i].busy) {
-			xldrv_netfront_tx_release(b, false);
+			/*
+			 * The table's silent end: a backend going away may
+			 * still map what it was sent.
+			 */
+			b->gref_pooled = false;
+			xldrv_netfront_tx_release(nf, b, false);
 			lost += b->head;
 			b->head = false;
 		}
@@ -406,6 +399,7 @@ void xldrv_netfront_tx_drop_all(struct xldrv_netfront *nf)
 		b->page = NULL;
 	}
 	xldrv_netfront_ids_reset(&nf->tx_ids);
+	xldrv_netfront_grefs_give_back(&nf->tx_grefs);
 	xldrv_netfront_tx_count(nf, &nf->tx_stats.dropped, lost);
 	atomic64_add(lost, &nf->xstats.tx_lost);
 }

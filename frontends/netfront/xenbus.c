@@ -203,6 +203,7 @@ static int xldrv_netfront_ring_up(struct xldrv_netfront *nf)
 	trusted = xldrv_netfront_backend_trusted(nf);
 	spin_lock_bh(&nf->rx_lock);
 	nf->rx_pooled = trusted;
+	xldrv_netfront_grefs_take(&nf->rx_grefs, XLDRV_NETFRONT_RX_SIZE);
 	xldrv_netfront_rx_refill(nf);
 	spin_unlock_bh(&nf->rx_lock);
 	err = xldrv_netfront_publish(nf);
@@ -210,6 +211,8 @@ static int xldrv_netfront_ring_up(struct xldrv_netfront *nf)
 		goto err_drop_rx;
 
 	spin_lock_bh(&nf->tx_lock);
+	/* Nothing fails after this: tx_drop_all() gives them back. */
+	xldrv_netfront_grefs_take(&nf->tx_grefs, XLDRV_NETFRONT_TX_SIZE);
 	spin_lock(&nf->rx_lock);
 	nf->conn = XLDRV_NETFRONT_RING;
 	spin_unlock(&nf->rx_lock);
