@@ -324,6 +324,17 @@ check_peer_data() {
 	log "$dom -> peer: $mib MiB over TCP arrived unchanged"
 }
 
+# netfront_up DOMAIN: xldrv_netfront loaded in DOMAIN, its eth0 given
+# CLIENT_IP (client-net) and its vif 0 Connected.
+netfront_up() {
+	local state
+	state=/local/domain/$(domid "$1")/device/vif/0/state
+	dom_exec "$1" "insmod /lab/modules/xldrv_netfront.ko"
+	dom_exec "$1" "client-net $CLIENT_IP/$NETMASK xldrv_netfront"
+	wait_for 30 "$1's vif to connect" \
+		eval '[ "$(xenstore-read $state 2>/dev/null)" = 4 ]'
+}
+
 # netfront_stat DOMAIN NAME: xldrv_netfront's counter NAME for DOMAIN's
 # eth0, as ethtool -S gives it.
 netfront_stat() {

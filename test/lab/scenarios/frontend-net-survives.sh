@@ -31,10 +31,7 @@ dom_create consolidated/client.cfg 'disk=[]' \
 	"vif=[\"backend=dd,bridge=eth0,mac=$CLIENT_MAC,ip=$CLIENT_IP\"]"
 cid=$(domid client)
 fe=/local/domain/$cid/device/vif/0
-dom_exec client "insmod /lab/modules/xldrv_netfront.ko"
-dom_exec client "client-net $CLIENT_IP/$NETMASK xldrv_netfront"
-wait_for 30 "the client's vif to connect" \
-	eval '[ "$(xenstore-read $fe/state 2>/dev/null)" = 4 ]'
+netfront_up client
 [ "$(xenstore-read $fe/feature-xldrv-reconnect)" = 1 ] ||
 	fail "xldrv_netfront does not say it reconnects"
 dom_exec client "ping -c 3 -W 5 $PEER_IP" >/dev/null ||

@@ -41,13 +41,10 @@ fe=/local/domain/$(domid client)/device/vbd/51728
 	fail "the toolstack wrote no trusted=1 for xvdb"
 xenstore-write $fe/trusted 0
 
-dom_exec client "insmod /lab/modules/xldrv_netfront.ko"
-dom_exec client "client-net $CLIENT_IP/$NETMASK xldrv_netfront"
+netfront_up client
 # The xenbus driver is called "vif" either way: its module tells them apart.
 [ "$(dom_exec client 'basename $(readlink /sys/class/net/eth0/device/driver/module)')" = xldrv_netfront ] ||
 	fail "client's eth0 is not driven by xldrv_netfront"
-wait_for 30 "the client's vif to connect" \
-	eval '[ "$(xenstore-read /local/domain/$(domid client)/device/vif/0/state)" = 4 ]'
 dom_exec client "dmesg | grep -q 'eth0 connected to .*tx fragments granted'" ||
 	fail "client: xldrv_netfront does not grant its fragments to trusted xen-netback"
 check_peer_traffic client
