@@ -22,7 +22,7 @@
 # random read and write at iodepth 32 in IOPS; direct, libaio), net as in
 # bench net (tcp_tx client -> peer, tcp_rx peer -> client, Mbit/s the
 # receiver got).  Prints, per job,
-#   BENCH frontend JOB stock=<v> xldrv=<v> xldrv/stock=<r> pairs=<r>,... unit=U
+#   BENCH frontend JOB stock=<v> xldrv=<v> xldrv/stock=<r> pairs=<r>,... mean=<m> ci95=<lo>-<hi> unit=U
 # (JOB: seqread, seqwrite, randread, randwrite for blk; tcp_tx, tcp_rx)
 # Target (issue 6): xldrv/stock >= 1.00.  Settings: XLDRV_BENCH_PAIRS (5),
 # _RUNTIME (8 s), _RAMP (2 s), _FRONTEND_TRUSTED (1; 0: both devices'
@@ -46,6 +46,13 @@
 # copies, counted by kprobes: gnt-count), which do not depend on the
 # emulation's speed:
 #   BENCH-DETAIL frontend JOB per_MiB fe2be: stock=<v> xldrv=<v> be2fe: ... grant_ops: ...
+# For the block jobs the same per MiB through xvda (/proc/diskstats, the
+# ramp included): the CPU time of dd and the client in ms, and the
+# requests blkmap took (its own counter), the notifications each way
+# (blkmap's irq in dd, the client's blkfront irq) and dd's grant
+# operations:
+#   BENCH-DETAIL frontend JOB cpu_ms/MiB dd: stock=<v> xldrv=<v> client: ...
+#   BENCH-DETAIL frontend JOB per_MiB requests: stock=<v> xldrv=<v> fe2be: ... be2fe: ... grant_ops: ...
 # lab-timeout: 3000
 
 pairs=$(bench_param PAIRS 5)
@@ -96,7 +103,15 @@ peer_setup
 dom_create consolidated/dd.cfg 'cmdline="console=hvc0 xldrv.mappers=blk,net"'
 dd_devices dd nic disk
 fio_img=$(fio_ramdisk)
-[ -z "$NET_JOBS" ] || dom_exec dd "gnt-count setup"
+dom_exec dd "gnt-count setup"
+
+# blkmap's counters of the client's disk (dd-counters' STATSDIR).
+blkmap_stats() {
+	echo "/sys/bus/xen-backend/devices/vbd-$(domid client)-51712/xldrv"
+}
+# The client's blkfront interrupts (fio-job's IRQNAME): xen-blkfront's
+# "blkif", xldrv_blkfront's "xldrv-blkfront".
+FE_BLK_IRQ='~^(blkif|xldrv-blkfront)$'
 
 # client_up CONFIG: a fresh client with CONFIG's frontends on xvda and
 # eth0, checked to be the drivers of its devices, the peer reachable.
@@ -172,7 +187,7 @@ job_unit() {
 # sample CONFIG PAIR JOB: one measured run, its raw sample logged.
 declare -A F
 sample() {
-	local cfg=$1 p=$2 job=$3 c=client out v d m cpu
+	local cfg=$1 p=$2 job=$3 c=client out v d m cpu bytes
 	if [[ $job == tcp* ]]; then
 		# dd's counters from here: this client's vif is new.
 		dd_count xldrv-netmap
@@ -194,9 +209,12 @@ sample() {
 			out+=" ${m%%:*}/MiB=$d"
 		done
 	else
-		dom_spawn "$c" fio "fio-job /dev/xvda - ${JOB_ARGS[$job]} $FIO_COMMON"
+		dd_count xldrv-blkmap "$(blkmap_stats)"
+		bench_cpu_read C0
+		dom_spawn "$c" fio "fio-job /dev/xvda '$FE_BLK_IRQ' ${JOB_ARGS[$job]} $FIO_COMMON"
 		sleep $((ramp + runtime + 1))
 		out=$(dom_reap -t 120 "$c" fio) || fail "$c: fio $job failed: $out"
+		bench_cpu_read C1
 		kv_parse F "$out" || fail "$c: fio-job $job: not a number: $KV_BAD"
 		[ "${F[err]}" = 0 ] || fail "$c: fio $job: error: $out"
 		case $job in *read) d=rd ;; *) d=wr ;; esac
@@ -206,6 +224,24 @@ sample() {
 		else
 			v=${F[${d}_iops]}
 		fi
+		# Per MiB through xvda (ramp included, as the counts are):
+		# the CPU each domain spent and what the frontend made
+		# blkmap do.
+		bytes=$((F[dev_sectors] * 512))
+		((bytes > 0)) || fail "$c: fio $job moved nothing through xvda: $out"
+		dd_count xldrv-blkmap "$(blkmap_stats)"
+		for d in dd client; do
+			per_mib cpu "$(((C1[$d] - C0[$d]) * 100))" "$bytes"
+			record "$job.cpu_$d" "$cfg" "$cpu"
+			out+=" cpu_ms/MiB_$d=$cpu"
+		done
+		for m in "requests:${D[xs_requests]}" "fe2be:${D[irq]}" \
+			"be2fe:${F[irq]}" \
+			"grant_ops:$((D[map_ops] + D[unmap_ops] + D[copy_ops]))"; do
+			per_mib d "${m#*:}" "$bytes"
+			record "$job.${m%%:*}" "$cfg" "$d"
+			out+=" ${m%%:*}/MiB=$d"
+		done
 	fi
 	record "$job" "$cfg" "$v"
 	# How xldrv_netfront sent (counts since the client came up).
@@ -244,6 +280,38 @@ for ((p = 1; p <= pairs; p++)); do
 done
 lab_time bench-frontend "$(since "$bench_start")"
 
+# pair_stats RATIOS: "mean=<m> ci95=<lo>-<hi>" of the pairs' ratios
+# (comma separated): their mean and its 95% confidence interval
+# (Student's t; n/a below two pairs, or with a ratio that is not a
+# number).  How far from 1.00 one run can tell the frontends apart, next
+# to the ratio of the medians the target is written in.  dom0's awk
+# (busybox) has no maths library: the square root is Newton's.
+pair_stats() {
+	awk -v r="$1" 'BEGIN {
+		split("12.706 4.303 3.182 2.776 2.571 2.447 2.365 2.306 2.262 2.228 2.201 2.179 2.160 2.145 2.131 2.120 2.110 2.101 2.093 2.086 2.080 2.074 2.069 2.064 2.060 2.056 2.052 2.048 2.045 2.042", t, " ")
+		n = split(r, v, ",")
+		for (i = 1; i <= n; i++) {
+			if (v[i] !~ /^[0-9]+(\.[0-9]+)?$/) {
+				print "mean=n/a ci95=n/a"
+				exit
+			}
+			m += v[i] / n
+		}
+		if (n < 2) {
+			printf "mean=%.3f ci95=n/a\n", m
+			exit
+		}
+		for (i = 1; i <= n; i++)
+			ss += (v[i] - m) * (v[i] - m)
+		se2 = ss / (n - 1) / n
+		for (se = 1; k++ < 60 && se > 0; )
+			se = (se + se2 / se) / 2
+		# Past 30 degrees of freedom, 30s t: a little wider than it is.
+		h = t[n - 1 > 30 ? 30 : n - 1] * se
+		printf "mean=%.3f ci95=%.3f-%.3f\n", m, m - h, m + h
+	}'
+}
+
 for job in $BLK_JOBS $NET_JOBS; do
 	s=$(bench_median <"/tmp/bench/$job.stock")
 	x=$(bench_median <"/tmp/bench/$job.xldrv")
@@ -252,7 +320,7 @@ for job in $BLK_JOBS $NET_JOBS; do
 		awk '{ printf "%s%s", (NR > 1 ? "," : ""), ($2 > 0 ? sprintf("%.2f", $1 / $2) : "n/a") }')
 	echo "BENCH frontend $job stock=$s xldrv=$x" \
 		"xldrv/stock=$(awk -v a="$x" -v b="$s" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')" \
-		"pairs=$r unit=$(job_unit "$job")"
+		"pairs=$r $(pair_stats "$r") unit=$(job_unit "$job")"
 done
 # detail JOB TITLE METRIC:LABEL...: a BENCH-DETAIL line of medians.
 detail() {
@@ -267,6 +335,10 @@ detail() {
 	done
 	echo "$line"
 }
+for job in $BLK_JOBS; do
+	detail "$job" cpu_ms/MiB cpu_dd:dd cpu_client:client
+	detail "$job" per_MiB requests:requests fe2be:fe2be be2fe:be2fe grant_ops:grant_ops
+done
 for job in $NET_JOBS; do
 	detail "$job" cpu_s/GiB cpu_dom0:dom0 cpu_dd:dd cpu_client:client
 	detail "$job" per_MiB fe2be:fe2be be2fe:be2fe grant_ops:grant_ops
