@@ -40,6 +40,19 @@
 # For the network jobs the domains' CPU time is read around each run
 # (bench_iperf) and printed per GiB through eth0:
 #   BENCH-DETAIL frontend JOB cpu_s/GiB dom0: stock=<v> xldrv=<v> dd: ... client: ...
+# and, host speed cancelled, the CPU time of the path (dd and the client)
+# over dom0's in the same window: the L1's two CPUs are saturated under
+# these jobs (throughput = 2 CPUs / the CPU seconds per GiB of all
+# three), so a run's speed follows the host's, which varies from one
+# sample to the next.  dom0's share, the peer's end of the stream and
+# its NIC, is taken as the yardstick: it does about the same work per
+# GiB whatever the client's frontend (the stream's shape could change
+# that: retransmissions, segment sizes), so the path's CPU against it
+# is what the frontend costs, the lower the faster at the same host
+# speed (the median of each sample's ratio, in % of dom0's; xl's CPU
+# times are in tenths of a second, some 100 of them in each domain's
+# window, so one sample's ratio is good to a percent or so):
+#   BENCH-DETAIL frontend JOB cpu_%_of_peer dd+client/dom0: stock=<v> xldrv=<v>
 # and what each frontend made the backend do, per MiB through eth0:
 # notifications each way (fe2be: interrupts netmap took in dd, be2fe:
 # the client's on its netfront irqs) and grant operations of dd (netmap's
@@ -47,11 +60,14 @@
 # emulation's speed:
 #   BENCH-DETAIL frontend JOB per_MiB fe2be: stock=<v> xldrv=<v> be2fe: ... grant_ops: ...
 # For the block jobs the same per MiB through xvda (/proc/diskstats, the
-# ramp included): the CPU time of dd and the client in ms, and the
-# requests blkmap took (its own counter), the notifications each way
-# (blkmap's irq in dd, the client's blkfront irq) and dd's grant
+# ramp included): the CPU time of dd and the client in ms, the client's
+# in % of dd's (dd, blkmap and the disk's driver, is the yardstick here:
+# the two CPUs are saturated by dd and the client, and dom0 only waits),
+# and the requests blkmap took (its own counter), the notifications each
+# way (blkmap's irq in dd, the client's blkfront irq) and dd's grant
 # operations:
 #   BENCH-DETAIL frontend JOB cpu_ms/MiB dd: stock=<v> xldrv=<v> client: ...
+#   BENCH-DETAIL frontend JOB cpu_%_of_backend client/dd: stock=<v> xldrv=<v>
 #   BENCH-DETAIL frontend JOB per_MiB requests: stock=<v> xldrv=<v> fe2be: ... be2fe: ... grant_ops: ...
 # lab-timeout: 3000
 
@@ -184,6 +200,16 @@ job_unit() {
 	esac
 }
 
+# pct_of VAR A B: VAR = A in % of B, to 1 decimal; false when B is not
+# above 0.
+pct_of() {
+	local -n _po=$1
+	local _pox
+	(($3 > 0)) || return 1
+	_pox=$((($2 * 1000 + $3 / 2) / $3))
+	printf -v _po '%d.%d' $((_pox / 10)) $((_pox % 10))
+}
+
 # sample CONFIG PAIR JOB: one measured run, its raw sample logged.
 declare -A F
 sample() {
@@ -201,6 +227,13 @@ sample() {
 			record "$job.cpu_$d" "$cfg" "$cpu"
 			out+=" cpu_s/GiB_$d=$cpu"
 		done
+		# The path's CPU against the peer's, in the same window:
+		# see above.
+		pct_of d "$((C1[dd] - C0[dd] + C1[client] - C0[client]))" \
+			"$((C1[dom0] - C0[dom0]))" ||
+			fail "$c: iperf3 $job: dom0 (the peer) ran no CPU time"
+		record "$job.path_per_peer" "$cfg" "$d"
+		out+=" path_cpu_%_of_peer=$d"
 		dd_count xldrv-netmap
 		for m in "fe2be:${D[irq]}" "be2fe:${I[irq]}" \
 			"grant_ops:$((D[map_ops] + D[unmap_ops] + D[copy_ops]))"; do
@@ -235,6 +268,12 @@ sample() {
 			record "$job.cpu_$d" "$cfg" "$cpu"
 			out+=" cpu_ms/MiB_$d=$cpu"
 		done
+		# The client's CPU against dd's, in the same window (see
+		# above).
+		pct_of d "$((C1[client] - C0[client]))" "$((C1[dd] - C0[dd]))" ||
+			fail "$c: fio $job: dd (the backend) ran no CPU time"
+		record "$job.client_per_dd" "$cfg" "$d"
+		out+=" client_cpu_%_of_dd=$d"
 		for m in "requests:${D[xs_requests]}" "fe2be:${D[irq]}" \
 			"be2fe:${F[irq]}" \
 			"grant_ops:$((D[map_ops] + D[unmap_ops] + D[copy_ops]))"; do
@@ -337,9 +376,11 @@ detail() {
 }
 for job in $BLK_JOBS; do
 	detail "$job" cpu_ms/MiB cpu_dd:dd cpu_client:client
+	detail "$job" cpu_%_of_backend client_per_dd:client/dd
 	detail "$job" per_MiB requests:requests fe2be:fe2be be2fe:be2fe grant_ops:grant_ops
 done
 for job in $NET_JOBS; do
 	detail "$job" cpu_s/GiB cpu_dom0:dom0 cpu_dd:dd cpu_client:client
+	detail "$job" cpu_%_of_peer path_per_peer:dd+client/dom0
 	detail "$job" per_MiB fe2be:fe2be be2fe:be2fe grant_ops:grant_ops
 done
