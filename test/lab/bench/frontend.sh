@@ -263,6 +263,8 @@ sample() {
 		bytes=$((F[dev_sectors] * 512))
 		((bytes > 0)) || fail "$c: fio $job moved nothing through xvda: $out"
 		dd_count xldrv-blkmap "$(blkmap_stats)"
+		[ -n "${D[xs_requests]:-}" ] ||
+			fail "dd: no requests counter in $(blkmap_stats): $DD_OUT"
 		for d in dd client; do
 			per_mib cpu "$(((C1[$d] - C0[$d]) * 100))" "$bytes"
 			record "$job.cpu_$d" "$cfg" "$cpu"
