@@ -210,10 +210,23 @@ pct_of() {
 	printf -v _po '%d.%d' $((_pox / 10)) $((_pox % 10))
 }
 
+# counts_per_mib BYTES NAME:COUNT...: for sample(), each COUNT per MiB
+# of BYTES, recorded for its job and configuration as NAME and added to
+# its sample line as NAME/MiB.
+counts_per_mib() {
+	local bytes=$1 m pm
+	shift
+	for m; do
+		per_mib pm "${m#*:}" "$bytes"
+		record "$job.${m%%:*}" "$cfg" "$pm"
+		out+=" ${m%%:*}/MiB=$pm"
+	done
+}
+
 # sample CONFIG PAIR JOB: one measured run, its raw sample logged.
 declare -A F
 sample() {
-	local cfg=$1 p=$2 job=$3 c=client out v d m cpu bytes
+	local cfg=$1 p=$2 job=$3 c=client out v d cpu bytes
 	if [[ $job == tcp* ]]; then
 		# dd's counters from here: this client's vif is new.
 		dd_count xldrv-netmap
@@ -235,12 +248,9 @@ sample() {
 		record "$job.path_per_peer" "$cfg" "$d"
 		out+=" path_cpu_%_of_peer=$d"
 		dd_count xldrv-netmap
-		for m in "fe2be:${D[irq]}" "be2fe:${I[irq]}" \
-			"grant_ops:$((D[map_ops] + D[unmap_ops] + D[copy_ops]))"; do
-			per_mib d "${m#*:}" "${I[if_bytes]}"
-			record "$job.${m%%:*}" "$cfg" "$d"
-			out+=" ${m%%:*}/MiB=$d"
-		done
+		counts_per_mib "${I[if_bytes]}" "fe2be:${D[irq]}" \
+			"be2fe:${I[irq]}" \
+			"grant_ops:$((D[map_ops] + D[unmap_ops] + D[copy_ops]))"
 	else
 		dd_count xldrv-blkmap "$(blkmap_stats)"
 		bench_cpu_read C0
@@ -276,13 +286,9 @@ sample() {
 			fail "$c: fio $job: dd (the backend) ran no CPU time"
 		record "$job.client_per_dd" "$cfg" "$d"
 		out+=" client_cpu_%_of_dd=$d"
-		for m in "requests:${D[xs_requests]}" "fe2be:${D[irq]}" \
-			"be2fe:${F[irq]}" \
-			"grant_ops:$((D[map_ops] + D[unmap_ops] + D[copy_ops]))"; do
-			per_mib d "${m#*:}" "$bytes"
-			record "$job.${m%%:*}" "$cfg" "$d"
-			out+=" ${m%%:*}/MiB=$d"
-		done
+		counts_per_mib "$bytes" "requests:${D[xs_requests]}" \
+			"fe2be:${D[irq]}" "be2fe:${F[irq]}" \
+			"grant_ops:$((D[map_ops] + D[unmap_ops] + D[copy_ops]))"
 	fi
 	record "$job" "$cfg" "$v"
 	# How xldrv_netfront sent (counts since the client came up).
