@@ -15,9 +15,11 @@
  * Connected: ring mapped, thread running.  Closing/Closed: ring gone.
  * A fatal error (xenbus_dev_fatal) publishes Closing from any state; the
  * device stays so until the frontend closes too.
- * Closed with online=0 (a detach): our directory is removed, as `xl devd`
- * would, and the xenbus core unregisters the device.  The frontend's
- * directory gone (Unknown): the device is unregistered.
+ * Closed with online=0 (a detach), or the frontend's directory gone
+ * (Unknown) with online=0 (its domain destroyed): our directory is
+ * removed, as `xl devd` would, and the xenbus core unregisters the
+ * device.  The frontend's directory gone with the device still online:
+ * the device is unregistered, the directory left to the toolstack.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -373,8 +375,17 @@ static void xldrv_blkmap_frontend_changed(struct xenbus_device *xdev,
 	case XenbusStateUnknown:
 		/* The frontend's directory is gone: its domain is, too. */
 		xldrv_blkmap_set_state(dev, XenbusStateClosed);
-		if (!xenbus_dev_is_online(xdev))
-			xldrv_blkmap_remove_backend_dir(xdev);
+		/*
+		 * A domain's destruction: libxl removes the frontend's
+		 * directory, sets online=0 and waits, as on a detach, to read
+		 * Closed and then for our directory to go; the xenbus core
+		 * unregisters the device when it has.
+		 */
+		if (!xenbus_dev_is_online(xdev)) {
+			schedule_delayed_work(&dev->rm_work,
+					      XLDRV_BLKMAP_RM_DELAY);
+			break;
+		}
 		device_unregister(&xdev->dev);
 		break;
 	default:

@@ -15,10 +15,12 @@
  *
  * InitWait: identity read, port open, features published.  Connected:
  * rings mapped, thread running, frames switched.  Closing/Closed: off the
- * port, rings gone.  Closed with online=0 (a detach): our directory is
- * removed (libxl waits for that; no `xl devd` here does it) and the xenbus
- * core unregisters the device.  The frontend's directory gone (Unknown):
- * the device is unregistered.  A fatal error (xenbus_dev_fatal) publishes
+ * port, rings gone.  Closed with online=0 (a detach), or the frontend's
+ * directory gone (Unknown) with online=0 (its domain destroyed): our
+ * directory is removed (libxl waits for that; no `xl devd` here does it)
+ * and the xenbus core unregisters the device.  The frontend's directory
+ * gone with the vif still online: the device is unregistered, the
+ * directory left to the toolstack.  A fatal error (xenbus_dev_fatal) publishes
  * Closing from any state; the vif stays so until the frontend closes too.
  *
  * Connected does not wait for the NIC's link: frames for the wire wait
@@ -287,8 +289,17 @@ static void xldrv_netmap_frontend_changed(struct xenbus_device *xdev,
 		break;
 	case XenbusStateUnknown:
 		xldrv_netmap_set_state(vif, XenbusStateClosed);
-		if (!xenbus_dev_is_online(xdev))
-			xldrv_netmap_remove_backend_dir(xdev);
+		/*
+		 * A domain's destruction: libxl removes the frontend's
+		 * directory, sets online=0 and waits, as on a detach, to read
+		 * Closed and then for our directory to go; the xenbus core
+		 * unregisters the device when it has.
+		 */
+		if (!xenbus_dev_is_online(xdev)) {
+			schedule_delayed_work(&vif->rm_work,
+					      XLDRV_NETMAP_RM_DELAY);
+			break;
+		}
 		/* remove() runs from here, and takes state_lock. */
 		mutex_unlock(&vif->state_lock);
 		device_unregister(&xdev->dev);

@@ -127,6 +127,30 @@ dom_destroy() {
 	wait_for 60 "$1 to be gone" sh -c "! xl domid '$1'"
 }
 
+# dom_destroy_client NAME: `xl destroy` of a client served by dd's
+# mappers, as a user would: libxl must log no error (it waits to read each
+# backend Closed and then for dd to remove the backend's directory, as
+# `xl devd` would), and afterwards neither dd's backend directories for
+# NAME nor its devices on dd's xen-backend bus may be left.
+dom_destroy_client() {
+	local name=$1 id be out left t
+	id=$(domid "$name")
+	be=/local/domain/$(domid dd)/backend
+	out=$(timeout 60 xl destroy "$name" 2>&1) ||
+		fail "xl destroy $name failed: $out"
+	! grep -i error <<<"$out" ||
+		fail "xl destroy $name logged libxl errors (above)"
+	wait_for 60 "$name to be gone" sh -c "! xl domid '$name'"
+	for t in vbd vif; do
+		! xenstore-exists "$be/$t/$id" ||
+			fail "$be/$t/$id is left after xl destroy $name: $(xenstore-ls -f "$be/$t/$id")"
+	done
+	left=$(dom_exec dd "ls /sys/bus/xen-backend/devices | grep -e '-$id-' || true")
+	[ -z "$left" ] ||
+		fail "dd: devices of $name (domid $id) still registered: $left"
+	log "xl destroy $name (domid $id): no libxl error, dd's backends gone"
+}
+
 # dom_kill NAME: `xl destroy` without its PCI unplug: NAME is paused and
 # its PCI backend's state node removed first, as xldrvd does (src/dom.c:
 # destroy_prepare), so that libxl does not wait up to 10 s per device for

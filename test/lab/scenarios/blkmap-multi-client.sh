@@ -9,6 +9,8 @@
 # the unit tests and, with a hostile frontend, by blkmap-hostile.)
 # client2's blkfront brings a 4-page ring (max_ring_page_order=2), client's
 # the default single page: blkmap serves both sizes side by side.
+# `xl block-detach` and `xl destroy` of client2 end cleanly without
+# `xl devd`: no libxl error, blkmap's directories and devices gone.
 # lab-timeout: 720
 
 dom_create consolidated/dd.cfg
@@ -87,3 +89,7 @@ wait_dev client2 /dev/xvdb
 dom_exec client2 "dd if=/dev/xvdb bs=1M count=4 iflag=direct status=none | sha256sum" |
 	grep -q "$(pattern_sha)" || fail "client2 cannot read sda3's pattern after re-attach"
 log "xl block-attach client2 xvdb again: served, sda3's pattern read back"
+
+# client2 destroyed with both disks attached: libxl reads each backend
+# Closed and waits for blkmap to remove its directory, as on a detach.
+dom_destroy_client client2

@@ -10,7 +10,8 @@
 # its NIC's link, its frames for the wire do: client2's vif, attached
 # again while dd's eth0 is down, goes Connected at once; what client2
 # sends meanwhile (its ARP for the peer) is held, counted, and sent when
-# eth0 comes up.
+# eth0 comes up.  `xl destroy` of client2 ends cleanly: no libxl error,
+# netmap's directory and device gone.
 #
 #   client  ---netif---+
 #                      +-- dd: xldrv_netmap -- eth0 --[QEMU hub]-- peer
@@ -140,3 +141,7 @@ dom_exec -t 60 client2 "for i in \$(seq 30); do
 	fail "client2 cannot reach the peer after eth0 came up"
 dom_exec client2 "pkill ping; true"
 log "eth0 up: client2 reaches the peer"
+
+# client2 destroyed with its vif attached: libxl reads the vif Closed and
+# waits for netmap to remove its directory, as on a detach.
+dom_destroy_client client2
