@@ -14,7 +14,8 @@ endif
 
 .PHONY: all modules userspace deps check unit fuzz lab demo bench images clean distclean help
 
-# Seconds per fuzz target: a short round inside `make check`, longer alone.
+# Fuzzing seconds in all, split among the targets: a short round inside
+# `make check`, a longer one alone.
 FUZZ_SECONDS ?= 300
 CHECK_FUZZ_SECONDS ?= 28
 
