@@ -4,7 +4,9 @@
 # answers or unplugs anything), then a hang (`xl pause`: xldrvd finds the
 # heartbeat stopped after 6 s).  xldrvd destroys and recreates dd each
 # time and moves the client's backends; xldrv_blkfront holds what was in
-# flight and replays it.  The same checks as frontend-blk-survives.
+# flight and replays it.  The same checks as frontend-blk-survives; then
+# `xl destroy` of the client ends cleanly (no libxl error, no backend
+# left in the new dd): libxl's records follow the moved backends.
 #
 #   dom0: xldrvd --libxl--> dd (ahci; blkmap)   <- panic, then xl pause
 #                            ^ vbd sda1, vbd sda2 (backend moved each time)
@@ -15,3 +17,8 @@ fe_blk_start
 fe_blk_fail panic
 fe_blk_fail hang
 fe_blk_finish
+
+# The client destroyed after xldrvd moved its backends twice: libxl's
+# records of both disks name the new dd's backends, so libxl finds them
+# Closed and removed as on any destroy.
+dom_destroy_client client

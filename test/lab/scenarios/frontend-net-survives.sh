@@ -15,7 +15,8 @@
 # The vif is trusted until the second restart, then marked untrusted (its
 # frontend's "trusted" node 0, read at each connect): the stream goes
 # out with its fragments' pages granted, then copied into the frontend's
-# own pages, and packets of both kinds are in flight at a restart.
+# own pages, and packets of both kinds are in flight at a restart.  Last,
+# `xl destroy` of the client ends cleanly: no libxl error, no vif left.
 #
 #   peer <-- e1000 -- dd (netmap)   <- xl destroy, twice
 #                      ^ vif (backend moved each time)
@@ -95,3 +96,7 @@ log "client: tx at the three connects: $modes"
 [ "$(xldrvd_field restarts)" = 2 ] ||
 	fail "xldrvd counts $(xldrvd_field restarts) restarts, not 2"
 xldrvd_show_log
+
+# The client destroyed after xldrvd moved its vif's backend twice: libxl
+# finds the new dd's backend Closed and removed as on any destroy.
+dom_destroy_client client
