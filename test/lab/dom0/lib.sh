@@ -151,6 +151,30 @@ dom_destroy_client() {
 	log "xl destroy $name (domid $id): no libxl error, dd's backends gone"
 }
 
+# dev_detach NAME vbd|vif DEVID XLDEV: `xl block-detach NAME XLDEV` or
+# `xl network-detach NAME XLDEV` of a device dd's mappers serve, as a user
+# would: libxl must log no error, and dd's backend directory for it and
+# its device on dd's xen-backend bus must be gone afterwards (no `xl
+# devd` in dd: the mapper removes its own directory).
+dev_detach() {
+	local name=$1 type=$2 devid=$3 xldev=$4 id be cmd out
+	id=$(domid "$name")
+	be=/local/domain/$(domid dd)/backend/$type/$id/$devid
+	case $type in
+	vbd) cmd=block-detach ;;
+	vif) cmd=network-detach ;;
+	*) fail "dev_detach: no device type $type" ;;
+	esac
+	out=$(timeout 60 xl $cmd "$name" "$xldev" 2>&1) ||
+		fail "xl $cmd $name $xldev failed (or hung): $out"
+	! grep -i error <<<"$out" ||
+		fail "xl $cmd $name $xldev logged libxl errors (above)"
+	! xenstore-exists "$be" || fail "$be is left after xl $cmd"
+	dom_exec dd "[ ! -e /sys/bus/xen-backend/devices/$type-$id-$devid ]" ||
+		fail "dd: $type-$id-$devid is still registered after xl $cmd"
+	log "xl $cmd $name $xldev: no libxl error, dd's backend gone"
+}
+
 # dom_kill NAME: `xl destroy` without its PCI unplug: NAME is paused and
 # its PCI backend's state node removed first, as xldrvd does (src/dom.c:
 # destroy_prepare), so that libxl does not wait up to 10 s per device for

@@ -5,8 +5,9 @@
 # heartbeat stopped after 6 s).  xldrvd destroys and recreates dd each
 # time and moves the client's backends; xldrv_blkfront holds what was in
 # flight and replays it.  The same checks as frontend-blk-survives; then
-# `xl destroy` of the client ends cleanly (no libxl error, no backend
-# left in the new dd): libxl's records follow the moved backends.
+# `xl block-detach` of xvdb and `xl destroy` of the client end cleanly (no
+# libxl error, no backend left in the new dd): libxl's records follow the
+# moved backends.
 #
 #   dom0: xldrvd --libxl--> dd (ahci; blkmap)   <- panic, then xl pause
 #                            ^ vbd sda1, vbd sda2 (backend moved each time)
@@ -18,7 +19,12 @@ fe_blk_fail panic
 fe_blk_fail hang
 fe_blk_finish
 
-# The client destroyed after xldrvd moved its backends twice: libxl's
-# records of both disks name the new dd's backends, so libxl finds them
-# Closed and removed as on any destroy.
+# xvdb (unmounted by fe_blk_finish) detached, then the client destroyed,
+# after xldrvd moved their backends twice: libxl's records name the new
+# dd's backends, and xldrv_blkfront closes for a detach (online=0) and
+# gives the disk up instead of holding it for a backend to come back.
+dev_detach client vbd 51728 xvdb
+dom_exec client "for i in \$(seq 100); do [ -b /dev/xvdb ] || exit 0; sleep 0.1; done; exit 1" ||
+	fail "client: xvdb is still there after block-detach"
+log "client: xvdb gone"
 dom_destroy_client client

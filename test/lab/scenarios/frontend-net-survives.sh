@@ -16,7 +16,8 @@
 # frontend's "trusted" node 0, read at each connect): the stream goes
 # out with its fragments' pages granted, then copied into the frontend's
 # own pages, and packets of both kinds are in flight at a restart.  Last,
-# `xl destroy` of the client ends cleanly: no libxl error, no vif left.
+# `xl network-detach` (eth0 goes) and `xl destroy` of the client end
+# cleanly: no libxl error, no vif left.
 #
 #   peer <-- e1000 -- dd (netmap)   <- xl destroy, twice
 #                      ^ vif (backend moved each time)
@@ -97,6 +98,12 @@ log "client: tx at the three connects: $modes"
 	fail "xldrvd counts $(xldrvd_field restarts) restarts, not 2"
 xldrvd_show_log
 
-# The client destroyed after xldrvd moved its vif's backend twice: libxl
-# finds the new dd's backend Closed and removed as on any destroy.
+# The vif detached, then the client destroyed, after xldrvd moved the
+# vif's backend twice: libxl's record names the new dd's backend, and
+# xldrv_netfront closes for a detach (online=0) and, its device removed,
+# takes eth0 away instead of waiting for a backend to come back.
+dev_detach client vif 0 0
+dom_exec client "for i in \$(seq 100); do [ -e /sys/class/net/eth0 ] || exit 0; sleep 0.1; done; exit 1" ||
+	fail "client: eth0 is still there after network-detach"
+log "client: eth0 gone"
 dom_destroy_client client
