@@ -20,8 +20,9 @@
  * directory is removed (libxl waits for that; no `xl devd` here does it)
  * and the xenbus core unregisters the device.  The frontend's directory
  * gone with the vif still online: the device is unregistered, the
- * directory left to the toolstack.  A fatal error (xenbus_dev_fatal) publishes
- * Closing from any state; the vif stays so until the frontend closes too.
+ * directory left to the toolstack.  A fatal error (xenbus_dev_fatal)
+ * publishes Closing from any state; the vif stays so until the frontend
+ * closes too.
  *
  * Connected does not wait for the NIC's link: frames for the wire wait
  * for it instead, a few per vif (port.c).  After a driver domain restart
