@@ -127,19 +127,24 @@ dom_destroy() {
 	wait_for 60 "$1 to be gone" sh -c "! xl domid '$1'"
 }
 
+# xl_clean ARGS...: `xl ARGS` as a user would run it, at most 60 s: it
+# must succeed and log no libxl error.
+xl_clean() {
+	local out
+	out=$(timeout 60 xl "$@" 2>&1) || fail "xl $* failed (or hung): $out"
+	! grep -i error <<<"$out" || fail "xl $* logged libxl errors (above)"
+}
+
 # dom_destroy_client NAME: `xl destroy` of a client served by dd's
-# mappers, as a user would: libxl must log no error (it waits to read each
-# backend Closed and then for dd to remove the backend's directory, as
-# `xl devd` would), and afterwards neither dd's backend directories for
-# NAME nor its devices on dd's xen-backend bus may be left.
+# mappers (libxl waits to read each backend Closed and then for dd to
+# remove the backend's directory, as `xl devd` would); afterwards neither
+# dd's backend directories for NAME nor its devices on dd's xen-backend
+# bus may be left.
 dom_destroy_client() {
-	local name=$1 id be out left t
+	local name=$1 id be left t
 	id=$(domid "$name")
 	be=/local/domain/$(domid dd)/backend
-	out=$(timeout 60 xl destroy "$name" 2>&1) ||
-		fail "xl destroy $name failed: $out"
-	! grep -i error <<<"$out" ||
-		fail "xl destroy $name logged libxl errors (above)"
+	xl_clean destroy "$name"
 	wait_for 60 "$name to be gone" sh -c "! xl domid '$name'"
 	for t in vbd vif; do
 		! xenstore-exists "$be/$t/$id" ||
@@ -151,13 +156,14 @@ dom_destroy_client() {
 	log "xl destroy $name (domid $id): no libxl error, dd's backends gone"
 }
 
-# dev_detach NAME vbd|vif DEVID XLDEV: `xl block-detach NAME XLDEV` or
-# `xl network-detach NAME XLDEV` of a device dd's mappers serve, as a user
-# would: libxl must log no error, and dd's backend directory for it and
-# its device on dd's xen-backend bus must be gone afterwards (no `xl
-# devd` in dd: the mapper removes its own directory).
+# dev_detach NAME vbd|vif DEVID XLDEV GONE: `xl block-detach NAME XLDEV`
+# or `xl network-detach NAME XLDEV` of a device dd's mappers serve;
+# afterwards dd's backend directory for it and its device on dd's
+# xen-backend bus must be gone (no `xl devd` in dd: the mapper removes
+# its own directory), and within 10 s the path GONE in NAME (its /dev
+# node, its /sys/class/net entry).
 dev_detach() {
-	local name=$1 type=$2 devid=$3 xldev=$4 id be cmd out
+	local name=$1 type=$2 devid=$3 xldev=$4 gone=$5 id be cmd
 	id=$(domid "$name")
 	be=/local/domain/$(domid dd)/backend/$type/$id/$devid
 	case $type in
@@ -165,14 +171,13 @@ dev_detach() {
 	vif) cmd=network-detach ;;
 	*) fail "dev_detach: no device type $type" ;;
 	esac
-	out=$(timeout 60 xl $cmd "$name" "$xldev" 2>&1) ||
-		fail "xl $cmd $name $xldev failed (or hung): $out"
-	! grep -i error <<<"$out" ||
-		fail "xl $cmd $name $xldev logged libxl errors (above)"
+	xl_clean $cmd "$name" "$xldev"
 	! xenstore-exists "$be" || fail "$be is left after xl $cmd"
 	dom_exec dd "[ ! -e /sys/bus/xen-backend/devices/$type-$id-$devid ]" ||
 		fail "dd: $type-$id-$devid is still registered after xl $cmd"
-	log "xl $cmd $name $xldev: no libxl error, dd's backend gone"
+	dom_exec "$name" "for i in \$(seq 100); do [ -e $gone ] || exit 0; sleep 0.1; done; exit 1" ||
+		fail "$name: $gone is still there after xl $cmd"
+	log "xl $cmd $name $xldev: no libxl error, dd's backend and $name's $gone gone"
 }
 
 # dom_kill NAME: `xl destroy` without its PCI unplug: NAME is paused and

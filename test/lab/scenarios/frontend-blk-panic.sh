@@ -23,8 +23,5 @@ fe_blk_finish
 # after xldrvd moved their backends twice: libxl's records name the new
 # dd's backends, and xldrv_blkfront closes for a detach (online=0) and
 # gives the disk up instead of holding it for a backend to come back.
-dev_detach client vbd 51728 xvdb
-dom_exec client "for i in \$(seq 100); do [ -b /dev/xvdb ] || exit 0; sleep 0.1; done; exit 1" ||
-	fail "client: xvdb is still there after block-detach"
-log "client: xvdb gone"
+dev_detach client vbd 51728 xvdb /dev/xvdb
 dom_destroy_client client
