@@ -87,7 +87,7 @@ distclean: clean
 help:
 	@echo "make [all]    build modules and dom0 programs (runs ./configure)"
 	@echo "make check    install deps, build, unit tests, the lab scenarios"
-	@echo "make demo     install deps, build, boot the lab and show it working"
+	@echo "make demo     install deps, build, boot the lab: a driver domain fails under load, its client rides through"
 	@echo "make unit     userspace unit tests"
 	@echo "make fuzz     libFuzzer targets, FUZZ_SECONDS in all, split among them (default 300)"
 	@echo "make lab SCENARIOS='dom0-boot ...'   some lab scenarios"

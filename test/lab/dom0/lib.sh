@@ -210,7 +210,8 @@ dom_post() {
 
 # dom_exec [-t SECONDS] DOMAIN COMMAND: run COMMAND with bash in DOMAIN.
 # Prints its output (at most its last 1500 bytes: xenstore entries are
-# small) and returns its exit status.
+# small) and returns its exit status.  xenstore-write takes backslashes in
+# COMMAND as escapes: "\n" reaches DOMAIN as a newline, "\[" as "[".
 #
 # The wait is a xenstore watch on the answer, not a poll: a poll of
 # xenstore-read, awk and sleep every 0.1 s kept dom0 busy for 13 s of the
