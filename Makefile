@@ -60,8 +60,9 @@ lab:
 images:
 	test/lab/build-images
 
-# Boots the lab and shows, without input, what runs where and the devices
-# working.
+# Boots the lab and shows, without input, xldrv at work: a driver domain
+# under xldrvd panics and is restarted while its client, on xldrv's
+# frontends, streams TCP and verifies its disk (test/lab/demo.sh).
 demo: deps
 	$(MAKE) all
 	test/lab/run --demo

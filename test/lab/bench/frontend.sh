@@ -321,7 +321,7 @@ for ((p = 1; p <= pairs; p++)); do
 		for job in $BLK_JOBS $NET_JOBS; do
 			sample "$cfg" "$p" "$job"
 		done
-		dom_destroy client
+		dom_destroy_client client
 	done
 	log "pair $p/$pairs done at $(since "$bench_start")s"
 done
