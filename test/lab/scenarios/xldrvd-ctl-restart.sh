@@ -2,14 +2,30 @@
 # xldrvd-ctl-restart: an operator's `xldrv-ctl restart dd --wait` returns 0
 # once the new dd serves (running, heartbeat seen), not before; `status
 # --json` then shows one restart, its reason and its times, and the new
-# dd does serve: both mappers loaded and its disk and NIC driven.
+# dd does serve: both mappers loaded and its disk and NIC driven.  A
+# client on xldrv's frontends rides through it as through a failure:
+# xldrvd moves its vbd and vif to the new dd, the same xvda and eth0 work
+# again (data found on sda1, the peer answers).
 #
 #   dom0: xldrv-ctl --unix socket--> xldrvd --libxl--> dd
+#                                                      ^ vbd, vif (moved)
+#                                   client (xldrv_blkfront, xldrv_netfront)
 # lab-timeout: 480
 
+peer_setup
 xldrvd_conf "heartbeat-timeout = 10"
 xldrvd_start
 old=$(xldrvd_serving)
+dom_create consolidated/client.cfg \
+	"vif=[\"backend=dd,bridge=eth0,mac=$CLIENT_MAC,ip=$CLIENT_IP\"]"
+cid=$(domid client)
+dom_exec client "insmod /lab/modules/xldrv_blkfront.ko"
+wait_dev client /dev/xvda
+netfront_up client
+check_client_disk client /dev/xvda dd /dev/sda1
+dom_exec client "ping -c 3 -W 5 $PEER_IP" >/dev/null ||
+	fail "client cannot ping the peer before the restart"
+ids=$(dom_exec client "echo \$(cat /sys/block/xvda/dev /sys/class/net/eth0/ifindex)")
 
 # Refused: a domain xldrvd does not supervise, and a bad option.
 rc=0
@@ -55,4 +71,18 @@ for k in last_failure_ms last_restarted_ms last_restart_duration_ms; do
 	grep -q "\"$k\"" /tmp/status.json || fail "status --json has no $k"
 done
 log "restarted by the operator: domid $old -> $new"
+
+# The client's devices, kept and moved, not replugged.
+for dev in "vbd 51712" "vif 0"; do
+	xldrvd_events | grep -qE "client client \(domid $cid\) $dev: kept" ||
+		fail "xldrvd did not keep the client's $dev for its frontend"
+	# shellcheck disable=SC2086
+	wait_backend_moved "$cid" $dev "$new"
+done
+[ "$(dom_exec client "echo \$(cat /sys/block/xvda/dev /sys/class/net/eth0/ifindex)")" = "$ids" ] ||
+	fail "the client's xvda or eth0 is another device now"
+check_client_disk client /dev/xvda dd /dev/sda1
+dom_exec client "ping -c 3 -W 5 $PEER_IP" >/dev/null ||
+	fail "client cannot ping the peer through the new dd"
+log "client: the same xvda and eth0, served by dd domid $new"
 xldrvd_show_log
