@@ -74,13 +74,11 @@ echo "modules: $(dom_exec dd "grep -oE '^(e1000|ahci|libahci|xldrv_[a-z]+) ' /pr
 
 say "the client: xldrv's frontends, its disk and NIC served by dd"
 vif="vif=[\"backend=dd,bridge=eth0,mac=$CLIENT_MAC,ip=$CLIENT_IP\"]"
-echo "xl create consolidated/client.cfg memory=512 '$vif' (and the lab's ramdisk with fio)"
+echo "xl create consolidated/client.cfg memory=512 '$vif'"
+echo "(and the lab's ramdisk with fio; xvda is dd's sda1, as client.cfg says)"
 echo "(bridge= names dd's NIC for xldrv_netmap; ip= is the only address the client may use)"
-dom_create consolidated/client.cfg "ramdisk=\"$(fio_ramdisk)\"" memory=512 "$vif"
+xldrv_client consolidated/client.cfg dd dd "ramdisk=\"$(fio_ramdisk)\"" memory=512
 cid=$(domid client)
-dom_exec client "insmod /lab/modules/xldrv_blkfront.ko"
-wait_dev client /dev/xvda
-netfront_up client
 for dev in vbd/51712 vif/0; do
 	[ "$(xenstore-read /local/domain/$cid/device/$dev/feature-xldrv-reconnect)" = 1 ] ||
 		fail "the client's $dev frontend does not say it reconnects by itself"
@@ -88,33 +86,19 @@ done
 xl block-list client
 xl network-list client
 frontend_log 4
-check_client_disk client /dev/xvda dd /dev/sda1
 check_peer_traffic client
-ifindex=$(dom_exec client "cat /sys/class/net/eth0/ifindex")
-disk=$(dom_exec client "cat /sys/block/xvda/dev")
 
 say "load: a 150 s TCP stream to the peer, fio writing and verifying xvda"
 peer_iperf_server
 dom_spawn client iperf "iperf3 -c $PEER_IP -t 150 -f m"
 stream_start=$(now)
-# 16 MiB of random 4 KiB writes with a crc32c in each block, read back
-# and checked, again and again until told to stop; any error ends it.
-fio="fio --name=v --filename=/dev/xvda --rw=randwrite --bs=4k --iodepth=16"
-fio+=" --size=16M --direct=1 --ioengine=libaio --verify=crc32c"
-fio+=" --do_verify=1 --randrepeat=0 --output-format=terse --terse-version=3"
-dom_spawn client fio "n=0; while [ ! -e /tmp/stop ]; do
-	$fio >/tmp/fio.last 2>&1 ||
-		{ echo fio run \$n failed; cat /tmp/fio.last; exit 1; }
-	e=\$(cut -d';' -f5 /tmp/fio.last | tail -n1)
-	[ \"\$e\" = 0 ] || { echo fio run \$n: verify error \$e; exit 1; }
-	n=\$((n + 1)); done; echo \$n fio runs"
+fio_verify_spawn client /dev/xvda
 sleep 10
 
 say "a driver crash: dd's kernel panics (sysrq c, what an oops ends in)"
 old=$(domid dd)
 start=$(now)
-base=/local/domain/$old/data/xldrv-lab
-xenstore-write "$base/cmd" "echo c >/proc/sysrq-trigger" "$base/req" "panic.demo"
+dom_panic dd
 wait_for 120 "xldrvd to act on the panic" \
 	eval '[ "$(xldrvd_field busy)" != 0 ] || [ "$(domid dd 2>/dev/null)" != "$old" ]'
 log "xldrvd: $(xldrvd_events | grep -m1 'detected crash'), $(since "$start") s after the panic"
@@ -174,16 +158,10 @@ slow=$(dom_exec_long client "cat /tmp/iperf.out" | awk '
 			med, out == "" ? "no interval" : out
 	}')
 log "client: the TCP stream completed without error; $slow"
-dom_exec client "touch /tmp/stop"
-out=$(dom_reap -t 300 client fio) || fail "client: fio: $out"
-log "client: $out, no verify error, no I/O error"
+fio_verify_reap client
 errs=$(dom_exec client "dmesg | grep -ciE 'I/O error|blk_update_request|Buffer I/O' || true")
 [ "$errs" = 0 ] || fail "client: the kernel logged $errs I/O errors"
-[ "$(dom_exec client "cat /sys/class/net/eth0/ifindex")" = "$ifindex" ] ||
-	fail "client: eth0 is another interface now"
-[ "$(dom_exec client "cat /sys/block/xvda/dev")" = "$disk" ] ||
-	fail "client: xvda is another disk now"
-log "client: the same eth0 and the same xvda as before the restarts"
+xldrv_client_same
 frontend_log 12
 check_client_disk client /dev/xvda dd /dev/sda1
 check_peer_data client

@@ -389,6 +389,40 @@ netfront_up() {
 		eval '[ "$(xenstore-read $state 2>/dev/null)" = 4 ]'
 }
 
+# xldrv_client CONFIG NETDD BLKDD [KEY=VALUE...]: the domain "client"
+# from CONFIG (KEY=VALUE overriding, as with dom_create), its vif on
+# NETDD's xldrv_netmap port eth0, with xldrv's frontends: xvda and eth0
+# connected, 8 MiB through xvda found on BLKDD's sda1, the peer answering
+# pings.  Keeps xvda's device number and eth0's ifindex for
+# xldrv_client_same.
+xldrv_client() {
+	local cfg=$1 net=$2 blk=$3
+	shift 3
+	dom_create "$cfg" "$@" \
+		"vif=[\"backend=$net,bridge=eth0,mac=$CLIENT_MAC,ip=$CLIENT_IP\"]"
+	dom_exec client "insmod /lab/modules/xldrv_blkfront.ko"
+	wait_dev client /dev/xvda
+	netfront_up client
+	check_client_disk client /dev/xvda "$blk" /dev/sda1
+	dom_exec client "ping -c 3 -W 5 $PEER_IP" >/dev/null ||
+		fail "client cannot ping the peer through $net"
+	XLDRV_CLIENT_IDS=$(xldrv_client_ids)
+}
+
+xldrv_client_ids() {
+	dom_exec client "echo \$(cat /sys/block/xvda/dev /sys/class/net/eth0/ifindex)"
+}
+
+# xldrv_client_same: the client's xvda and eth0 are still the devices
+# xldrv_client found (not new ones after a backend came back).
+xldrv_client_same() {
+	local now
+	now=$(xldrv_client_ids)
+	[ "$now" = "$XLDRV_CLIENT_IDS" ] ||
+		fail "the client's xvda or eth0 is another device now (xvda, ifindex: $now; were $XLDRV_CLIENT_IDS)"
+	log "client: the same xvda and eth0 as at the start"
+}
+
 # netfront_stat DOMAIN NAME: xldrv_netfront's counter NAME for DOMAIN's
 # eth0, as ethtool -S gives it.
 netfront_stat() {
@@ -495,6 +529,42 @@ hotplug_ok() {
 		tail -n 30 /var/log/xen/xen-hotplug.log /var/log/messages" || true
 	fail "$type hotplug script in $dd: status ${st:-missing after 90s}:" \
 		"$(xenstore-read "$be/hotplug-error" 2>/dev/null || true)"
+}
+
+# dom_panic DOMAIN: DOMAIN's kernel panics (sysrq c, what an oops ends in
+# with panic_on_oops), posted to its agent, which will not answer.
+dom_panic() {
+	local base
+	base=/local/domain/$(domid "$1")/data/xldrv-lab
+	xenstore-write "$base/cmd" "echo c >/proc/sysrq-trigger" \
+		"$base/req" "panic.$BASHPID.$EPOCHREALTIME" ||
+		fail "cannot post a panic to $1"
+	log "$1: kernel panic (sysrq c)"
+}
+
+# fio_verify_spawn DOMAIN DEV: in DOMAIN (created with fio_ramdisk), fio
+# writes 16 MiB of random 4 KiB blocks to DEV with direct I/O, a crc32c in
+# each, and reads them back to check, again and again until
+# fio_verify_reap; an error ends the loop with it.
+fio_verify_spawn() {
+	local fio="fio --name=v --filename=$2 --rw=randwrite --bs=4k --iodepth=16"
+	fio+=" --size=16M --direct=1 --ioengine=libaio --verify=crc32c"
+	fio+=" --do_verify=1 --randrepeat=0 --output-format=terse --terse-version=3"
+	dom_spawn "$1" fio "n=0; while [ ! -e /tmp/stop ]; do
+		$fio >/tmp/fio.last 2>&1 ||
+			{ echo fio run \$n failed; cat /tmp/fio.last; exit 1; }
+		e=\$(cut -d';' -f5 /tmp/fio.last | tail -n1)
+		[ \"\$e\" = 0 ] || { echo fio run \$n: error \$e; exit 1; }
+		n=\$((n + 1)); done; echo fio runs: \$n"
+}
+
+# fio_verify_reap DOMAIN: stop fio_verify_spawn's loop; fail on any error
+# it found.
+fio_verify_reap() {
+	local out
+	dom_exec "$1" "touch /tmp/stop" >/dev/null
+	out=$(dom_reap -t 300 "$1" fio) || fail "$1: fio saw an error: $out"
+	log "$1: $out, no verify error, no I/O error"
 }
 
 # dom_spawn DOMAIN TAG COMMAND: start COMMAND with bash in DOMAIN in the
@@ -700,35 +770,59 @@ bench_iperf() {
 	IPERF_OUT=$out
 }
 
-# xldrvd (docs/xldrvd.8).  The driver domain it supervises is "dd", which
-# xldrvd creates itself (with `xl create`, xl's own monitor would act on
-# a crash too) from a copy of consolidated/dd.cfg whose kernel binds the
-# drivers and loads both mappers at boot (xldrv.mappers: domu/init), so
-# that a recreated dd serves with no help from the scenario.
+# xldrvd (docs/xldrvd.8).  The driver domain it supervises is "dd" (or,
+# in the isolated layout, netdd and blkdd), which xldrvd creates itself
+# (with `xl create`, xl's own monitor would act on a crash too) from a
+# copy of consolidated/dd.cfg whose kernel binds the drivers and loads the
+# mappers at boot (xldrv.mappers: domu/init), so that a recreated dd
+# serves with no help from the scenario.
 XLDRVD_LOG=/var/log/xldrvd.log
-XLDRVD_DD_CFG=/etc/xldrv/dd.cfg
 
-# xldrvd_conf [LINE...]: /etc/xldrv/xldrvd.conf with a [dd] section and
-# LINEs (e.g. "heartbeat-timeout = 6") in it, checked by xldrvd itself.
-# XLDRVD_DD_CMDLINE: more for dd's kernel command line (words of the
-# form name=value).
-xldrvd_conf() {
-	local extra=" xldrv.mappers=blk,net${XLDRVD_DD_CMDLINE:+ $XLDRVD_DD_CMDLINE}"
+# xldrvd_dd_cfg CONFIG NAME MAPPERS: /etc/xldrv/NAME.cfg, a copy of
+# CONFIG (under xen-configs/) whose kernel loads MAPPERS (blk,net, blk or
+# net) at boot, plus XLDRVD_DD_CMDLINE: more for its command line (words
+# of the form name=value).
+xldrvd_dd_cfg() {
+	local extra=" xldrv.mappers=$3${XLDRVD_DD_CMDLINE:+ $XLDRVD_DD_CMDLINE}"
 
 	[[ $extra =~ ^[\ a-z0-9_.,=]*$ ]] ||
 		fail "XLDRVD_DD_CMDLINE: only words of the form name=value: $XLDRVD_DD_CMDLINE"
 	mkdir -p /etc/xldrv
 	sed "s/^cmdline = \"\\(.*\\)\"\$/cmdline = \"\\1$extra\"/" \
-		$LAB_CONFIGS/consolidated/dd.cfg >$XLDRVD_DD_CFG
-	grep -q 'xldrv.mappers=' $XLDRVD_DD_CFG ||
-		fail "no cmdline to extend in consolidated/dd.cfg"
-	{
-		echo "[dd]"
-		echo "config = $XLDRVD_DD_CFG"
+		"$LAB_CONFIGS/$1" >"/etc/xldrv/$2.cfg"
+	grep -q 'xldrv.mappers=' "/etc/xldrv/$2.cfg" ||
+		fail "no cmdline to extend in $1"
+}
+
+# xldrvd_conf_dds "NAME:CONFIG:MAPPERS ..." [LINE...]: /etc/xldrv/xldrvd.conf
+# with a section for each driver domain NAME (its xl config made by
+# xldrvd_dd_cfg from CONFIG and MAPPERS) holding LINEs (e.g.
+# "heartbeat-timeout = 6"), checked by xldrvd itself.
+xldrvd_conf_dds() {
+	local specs=$1 spec name cfg mappers
+	shift
+	for spec in $specs; do
+		IFS=: read -r name cfg mappers <<<"$spec"
+		xldrvd_dd_cfg "$cfg" "$name" "$mappers"
+	done
+	for spec in $specs; do
+		printf '[%s]\nconfig = /etc/xldrv/%s.cfg\n' "${spec%%:*}" "${spec%%:*}"
 		printf '%s\n' "$@"
-	} >/etc/xldrv/xldrvd.conf
+		echo
+	done >/etc/xldrv/xldrvd.conf
 	xldrvd --check-config ||
 		fail "xldrvd --check-config refuses the lab's configuration"
+}
+
+# xldrvd_conf [LINE...]: the consolidated layout, dd (both mappers).
+xldrvd_conf() {
+	xldrvd_conf_dds "dd:consolidated/dd.cfg:blk,net" "$@"
+}
+
+# xldrvd_conf_isolated [LINE...]: the isolated layout, netdd serving the
+# NIC, blkdd the disk.
+xldrvd_conf_isolated() {
+	xldrvd_conf_dds "netdd:isolated/netdd.cfg:net blkdd:isolated/blkdd.cfg:blk" "$@"
 }
 
 # xldrvd_start: run xldrvd (in the foreground of a background job, its log
@@ -740,29 +834,32 @@ xldrvd_start() {
 	log "xldrvd runs (pid $XLDRVD_PID)"
 }
 
-# xldrvd_field NAME: a field of `xldrv-ctl status dd`, e.g. state.
+# xldrvd_field NAME [DD]: a field of `xldrv-ctl status DD` (dd), e.g.
+# state.
 xldrvd_field() {
-	xldrv-ctl status dd | sed -n "s/^  $1: //p"
+	xldrv-ctl status "${2:-dd}" | sed -n "s/^  $1: //p"
 }
 
-# xldrvd_serving [SECONDS]: wait until xldrvd has dd running with a
-# heartbeat (so both mappers are loaded and registered) and nothing under
-# way; prints dd's domid.
+# xldrvd_serving [SECONDS] [DD]: wait until xldrvd has DD (dd) running
+# with a heartbeat (so its mappers are loaded and registered) and nothing
+# under way; prints DD's domid.
 xldrvd_serving() {
-	wait_for "${1:-180}" "dd to be running with a heartbeat under xldrvd" \
-		eval '[ "$(xldrvd_field state)" = running ] &&
-			[ "$(xldrvd_field busy)" = 0 ] &&
-			[ -n "$(xldrvd_field heartbeat-age-ms)" ] && agent_ready dd'
-	domid dd
+	local dd=${2:-dd}
+	wait_for "${1:-180}" "$dd to be running with a heartbeat under xldrvd" \
+		eval '[ "$(xldrvd_field state $dd)" = running ] &&
+			[ "$(xldrvd_field busy $dd)" = 0 ] &&
+			[ -n "$(xldrvd_field heartbeat-age-ms $dd)" ] && agent_ready $dd'
+	domid "$dd"
 }
 
-# xldrvd_restarted_for REASON [COUNT]: status counts COUNT (1) restarts,
-# the last for REASON.
+# xldrvd_restarted_for REASON [COUNT] [DD]: the status of DD (dd) counts
+# COUNT (1) restarts, the last for REASON.
 xldrvd_restarted_for() {
-	[ "$(xldrvd_field reason)" = "$1" ] ||
-		fail "status gives reason $(xldrvd_field reason), not $1"
-	[ "$(xldrvd_field restarts)" = "${2:-1}" ] ||
-		fail "xldrvd counts $(xldrvd_field restarts) restarts, not ${2:-1}"
+	local dd=${3:-dd}
+	[ "$(xldrvd_field reason "$dd")" = "$1" ] ||
+		fail "$dd: status gives reason $(xldrvd_field reason "$dd"), not $1"
+	[ "$(xldrvd_field restarts "$dd")" = "${2:-1}" ] ||
+		fail "xldrvd counts $(xldrvd_field restarts "$dd") restarts of $dd, not ${2:-1}"
 }
 
 # xldrvd_events: what xldrvd reported so far, a line each.
@@ -829,7 +926,7 @@ xldrvd_show_log() {
 # writing files on xvdb with fsync, keeping each one's checksum.
 FE_BLK_DEVS="51712 51728"
 fe_blk_start() {
-	local dev fe fio
+	local dev fe
 	xldrvd_conf "heartbeat-timeout = 6" "max-restarts = 20" \
 		"backoff-initial-ms = 100" "backoff-max-ms = 1000"
 	xldrvd_start
@@ -856,17 +953,7 @@ fe_blk_start() {
 		mkdir -p /mnt/e && mount -t ext4 /dev/xvdb /mnt/e && mkdir /mnt/e/d" ||
 		fail "client: cannot make ext4 on xvdb"
 
-	# fio: 16 MiB of random 4 KiB writes, then verified, again and
-	# again; any error ends the loop with it.
-	fio="fio --name=v --filename=/dev/xvda --rw=randwrite --bs=4k --iodepth=16"
-	fio+=" --size=16M --direct=1 --ioengine=libaio --verify=crc32c"
-	fio+=" --do_verify=1 --randrepeat=0 --output-format=terse --terse-version=3"
-	dom_spawn client fio "n=0; while [ ! -e /tmp/stop ]; do
-		$fio >/tmp/fio.last 2>&1 ||
-			{ echo fio run \$n failed; cat /tmp/fio.last; exit 1; }
-		e=\$(cut -d';' -f5 /tmp/fio.last | tail -n1)
-		[ \"\$e\" = 0 ] || { echo fio run \$n: error \$e; exit 1; }
-		n=\$((n + 1)); done; echo fio runs: \$n"
+	fio_verify_spawn client /dev/xvda
 	# ext4: 40 files of 64-512 KiB written over and over (the partition
 	# is 96 MiB), each fsynced, the checksum of its last version kept.
 	dom_spawn client ext4 "mkdir -p /tmp/sums; i=0; while [ ! -e /tmp/stop ]; do
@@ -883,7 +970,7 @@ fe_blk_start() {
 # xldrvd to have a new dd serving and both of the client's disks
 # connected to it again.
 fe_blk_fail() {
-	local how=$1 pause prev new start dev base acted reason
+	local how=$1 pause prev new start dev acted reason
 	FE_BLK_FAILS=$((FE_BLK_FAILS + 1))
 	pause=$((RANDOM % 8 + 2))
 	log "failure $FE_BLK_FAILS ($how) in $pause s"
@@ -892,10 +979,7 @@ fe_blk_fail() {
 	start=$(now)
 	case $how in
 	destroy) xl destroy dd ;;
-	panic)
-		base=/local/domain/$prev/data/xldrv-lab
-		xenstore-write "$base/cmd" "echo c >/proc/sysrq-trigger" \
-			"$base/req" "panic.$FE_BLK_FAILS" ;;
+	panic) dom_panic dd ;;
 	hang) xl pause dd ;;
 	*) fail "fe_blk_fail: no failure called $how" ;;
 	esac
@@ -936,8 +1020,7 @@ fe_blk_finish() {
 	xldrvd_events | grep -E 'kept|backend moved|re-?plumb' | tail -n 20
 	sleep 5
 	dom_exec client "touch /tmp/stop"
-	out=$(dom_reap -t 300 client fio) || fail "client: fio saw an error: $out"
-	log "client: $out, no verify error, no I/O error"
+	fio_verify_reap client
 	out=$(dom_reap -t 300 client ext4) || fail "client: the ext4 loop failed: $out"
 	log "client: $out, each with fsync"
 	dom_exec -t 300 client "umount /mnt/e && echo 3 >/proc/sys/vm/drop_caches &&

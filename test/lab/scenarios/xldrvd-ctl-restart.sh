@@ -16,16 +16,8 @@ peer_setup
 xldrvd_conf "heartbeat-timeout = 10"
 xldrvd_start
 old=$(xldrvd_serving)
-dom_create consolidated/client.cfg \
-	"vif=[\"backend=dd,bridge=eth0,mac=$CLIENT_MAC,ip=$CLIENT_IP\"]"
+xldrv_client consolidated/client.cfg dd dd
 cid=$(domid client)
-dom_exec client "insmod /lab/modules/xldrv_blkfront.ko"
-wait_dev client /dev/xvda
-netfront_up client
-check_client_disk client /dev/xvda dd /dev/sda1
-dom_exec client "ping -c 3 -W 5 $PEER_IP" >/dev/null ||
-	fail "client cannot ping the peer before the restart"
-ids=$(dom_exec client "echo \$(cat /sys/block/xvda/dev /sys/class/net/eth0/ifindex)")
 
 # Refused: a domain xldrvd does not supervise, and a bad option.
 rc=0
@@ -79,10 +71,8 @@ for dev in "vbd 51712" "vif 0"; do
 	# shellcheck disable=SC2086
 	wait_backend_moved "$cid" $dev "$new"
 done
-[ "$(dom_exec client "echo \$(cat /sys/block/xvda/dev /sys/class/net/eth0/ifindex)")" = "$ids" ] ||
-	fail "the client's xvda or eth0 is another device now"
+xldrv_client_same
 check_client_disk client /dev/xvda dd /dev/sda1
 dom_exec client "ping -c 3 -W 5 $PEER_IP" >/dev/null ||
 	fail "client cannot ping the peer through the new dd"
-log "client: the same xvda and eth0, served by dd domid $new"
 xldrvd_show_log
