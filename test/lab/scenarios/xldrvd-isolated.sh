@@ -4,15 +4,16 @@
 # serves the NIC with xldrv_netmap, blkdd the disk with xldrv_blkmap, and
 # a client on xldrv's frontends uses both while fio verifies its disk.
 # netdd is destroyed, later blkdd panics: each time xldrvd restarts that
-# driver domain alone and moves only its devices.  The other one keeps its
-# domid and its count of no new restart, its client device never loses
-# its backend (same backend-id, no "backend gone" in the client's log),
-# and xldrvd names it in no restart or re-plumb.  At the end fio found no
+# driver domain alone and moves only its devices.  The other one keeps
+# its domid and its count of no new restart, its client device never
+# loses its backend (same backend-id, no "backend gone" in the client's
+# log), and xldrvd names it in no restart or re-plumb.  Last, both are
+# destroyed at once and restarted side by side.  At the end fio found no
 # verify error, the client has the same xvda and eth0, data lands on
 # blkdd's sda1 and the peer answers.
 #
-#   dom0: xldrvd --libxl--> netdd (e1000; netmap)   <- xl destroy
-#                     `---> blkdd (ahci; blkmap)    <- kernel panic
+#   dom0: xldrvd --libxl--> netdd (e1000; netmap)   <- xl destroy; both
+#                     `---> blkdd (ahci; blkmap)    <- kernel panic; both
 #                             vif ^      ^ vbd
 #                   client (xldrv_netfront eth0, xldrv_blkfront xvda: fio)
 # lab-timeout: 600
@@ -44,16 +45,11 @@ kept_backend() {
 	log "$dd (domid ${ID[$dd]}) kept the client's $kind $dev throughout"
 }
 
-# dd_fails DD HOW REASON OTHER: DD fails by HOW (destroy, panic); xldrvd
-# restarts it for REASON and moves the client's device in it to the new
-# one, while OTHER keeps its own; the peer answers the client after.
-dd_fails() {
-	local dd=$1 how=$2 reason=$3 other=$4 old=${ID[$1]} kind dev
+# dd_back DD OLD REASON: xldrvd restarts DD (domid OLD until it failed)
+# for REASON and moves the client's device in it to the new one.
+dd_back() {
+	local dd=$1 old=$2 reason=$3 kind dev
 	read -r kind dev <<<"${DEV[$dd]}"
-	case $how in
-	destroy) xl destroy "$dd" && log "$dd (domid $old) destroyed" ;;
-	panic) dom_panic "$dd" ;;
-	esac
 	wait_for 120 "xldrvd to act on $dd" \
 		eval '[ "$(xldrvd_field busy $dd)" != 0 ] || [ "$(domid $dd 2>/dev/null)" != "$old" ]'
 	ID[$dd]=$(xldrvd_serving 240 "$dd")
@@ -62,6 +58,18 @@ dd_fails() {
 	log "$dd: domid $old -> ${ID[$dd]}; the client's $kind $dev moved to it"
 	RESTARTS[$dd]=$((RESTARTS[$dd] + 1))
 	xldrvd_restarted_for "$reason" "${RESTARTS[$dd]}" "$dd"
+}
+
+# dd_fails DD HOW REASON OTHER: DD fails by HOW (destroy, panic); xldrvd
+# restarts it for REASON and moves the client's device in it to the new
+# one, while OTHER keeps its own; the peer answers the client after.
+dd_fails() {
+	local dd=$1 how=$2 reason=$3 other=$4 old=${ID[$1]}
+	case $how in
+	destroy) xl destroy "$dd" && log "$dd (domid $old) destroyed" ;;
+	panic) dom_panic "$dd" ;;
+	esac
+	dd_back "$dd" "$old" "$reason"
 	kept_backend "$other"
 	dom_exec client "ping -c 3 -W 5 $PEER_IP" >/dev/null ||
 		fail "client cannot ping the peer after $dd's restart"
@@ -90,6 +98,18 @@ sleep 5
 dd_fails netdd destroy destroyed blkdd
 sleep 5
 dd_fails blkdd panic crash netdd
+sleep 5
+# Both at once: xldrvd restarts them side by side, each with its device.
+old_net=${ID[netdd]}
+old_blk=${ID[blkdd]}
+xl destroy netdd &
+xl destroy blkdd
+wait $! || fail "xl destroy netdd failed"
+log "netdd ($old_net) and blkdd ($old_blk) destroyed together"
+dd_back netdd "$old_net" destroyed
+dd_back blkdd "$old_blk" destroyed
+dom_exec client "ping -c 3 -W 5 $PEER_IP" >/dev/null ||
+	fail "client cannot ping the peer after both restarts"
 
 # Which devices xldrvd named for each restart: only the failed domain's.
 xldrvd_events | grep -E 'kept|re-?plumb'
@@ -97,9 +117,9 @@ xldrvd_events | grep -E 'kept|re-?plumb'
 	fail "xldrvd named another driver domain's device in a restart"
 for dd in netdd blkdd; do
 	read -r kind dev <<<"${DEV[$dd]}"
-	[ "$(xldrvd_events | grep -cE "$dd: client client .* $kind $dev: kept")" = 1 ] &&
-		[ "$(xldrvd_events | grep -cE "$dd: re-plumbed client client .* $kind $dev: backend moved")" = 1 ] ||
-		fail "xldrvd did not keep and move the $kind once for $dd's restart"
+	[ "$(xldrvd_events | grep -cE "$dd: client client .* $kind $dev: kept")" = 2 ] &&
+		[ "$(xldrvd_events | grep -cE "$dd: re-plumbed client client .* $kind $dev: backend moved")" = 2 ] ||
+		fail "xldrvd did not keep and move the $kind once at each of $dd's 2 restarts"
 done
 
 sleep 5
@@ -109,6 +129,6 @@ errs=$(dom_exec client "dmesg | grep -ciE 'I/O error|blk_update_request|Buffer I
 xldrv_client_same
 check_client_disk client /dev/xvda blkdd /dev/sda1
 check_peer_data client
-log "client: served through both restarts: at first $first, now netdd ${ID[netdd]}, blkdd ${ID[blkdd]}"
+log "client: served through the restarts: at first $first, now netdd ${ID[netdd]}, blkdd ${ID[blkdd]}"
 xldrv-ctl --json status
 xldrvd_show_log
