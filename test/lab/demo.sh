@@ -159,8 +159,7 @@ slow=$(dom_exec_long client "cat /tmp/iperf.out" | awk '
 	}')
 log "client: the TCP stream completed without error; $slow"
 fio_verify_reap client
-errs=$(dom_exec client "dmesg | grep -ciE 'I/O error|blk_update_request|Buffer I/O' || true")
-[ "$errs" = 0 ] || fail "client: the kernel logged $errs I/O errors"
+check_no_io_errors client
 xldrv_client_same
 frontend_log 12
 check_client_disk client /dev/xvda dd /dev/sda1

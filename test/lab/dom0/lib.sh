@@ -558,6 +558,17 @@ fio_verify_spawn() {
 		n=\$((n + 1)); done; echo fio runs: \$n"
 }
 
+# check_no_io_errors DOMAIN: DOMAIN's kernel logged no I/O error (a
+# request failed up to the block layer, whatever the programs saw).
+check_no_io_errors() {
+	local ere='I/O error|blk_update_request|Buffer I/O' n
+	n=$(dom_exec "$1" "dmesg | grep -ciE '$ere' || true")
+	[ "$n" = 0 ] || {
+		dom_exec "$1" "dmesg | grep -iE '$ere' | tail -n 5"
+		fail "$1: the kernel logged $n I/O errors"
+	}
+}
+
 # fio_verify_reap DOMAIN: stop fio_verify_spawn's loop; fail on any error
 # it found.
 fio_verify_reap() {
@@ -1016,7 +1027,7 @@ fe_blk_fail() {
 # error, the disks are the ones of the start, requests were in flight at
 # a failure at least once, and xldrvd counts every failure.
 fe_blk_finish() {
-	local out errs held
+	local out held
 	xldrvd_events | grep -E 'kept|backend moved|re-?plumb' | tail -n 20
 	sleep 5
 	dom_exec client "touch /tmp/stop"
@@ -1031,11 +1042,7 @@ fe_blk_finish() {
 	log "client: every ext4 file matches its checksum after a remount; fsck clean"
 	[ "$(dom_exec client "echo \$(cat /sys/block/xvda/dev /sys/block/xvdb/dev)")" = "$FE_BLK_IDS" ] ||
 		fail "client: xvda or xvdb is another disk now"
-	errs=$(dom_exec client "dmesg | grep -ciE 'I/O error|blk_update_request|Buffer I/O' || true")
-	[ "$errs" = 0 ] || {
-		dom_exec client "dmesg | grep -iE 'I/O error|blk_update_request|Buffer I/O' | tail -n 5"
-		fail "client: the kernel logged $errs I/O errors"
-	}
+	check_no_io_errors client
 	dom_exec client "dmesg | grep -i xldrv | tail -n 12"
 	held=$(dom_exec client "dmesg | grep -c 'replaying [1-9]' || true")
 	[ "$held" -gt 0 ] || fail "no failure found a request in flight to replay"

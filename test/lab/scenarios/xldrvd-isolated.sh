@@ -124,8 +124,7 @@ done
 
 sleep 5
 fio_verify_reap client
-errs=$(dom_exec client "dmesg | grep -ciE 'I/O error|blk_update_request|Buffer I/O' || true")
-[ "$errs" = 0 ] || fail "client: the kernel logged $errs I/O errors"
+check_no_io_errors client
 xldrv_client_same
 check_client_disk client /dev/xvda blkdd /dev/sda1
 check_peer_data client
