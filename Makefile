@@ -12,7 +12,7 @@ ifneq ($(filter $(CONFIG_GOALS),$(or $(MAKECMDGOALS),all)),)
 include config.mk
 endif
 
-.PHONY: all modules userspace deps check unit fuzz lab demo bench images clean distclean help
+.PHONY: all modules userspace deps check style unit fuzz lab demo bench images clean distclean help
 
 # Fuzzing seconds in all, split among the targets: a short round inside
 # `make check`, a longer one alone.
@@ -39,13 +39,18 @@ userspace:
 deps:
 	tools/install-deps
 
-# The README's test command: dependencies, build, unit tests, every lab
-# scenario.  SCENARIOS="a b" narrows the lab part.
+# The README's test command: dependencies, build, coding style, unit
+# tests, every lab scenario.  SCENARIOS="a b" narrows the lab part.
 check: deps
 	$(MAKE) all
+	$(MAKE) style
 	$(MAKE) unit
 	$(MAKE) fuzz FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
 	$(MAKE) lab
+
+# Linux's checkpatch.pl over every C file (tools/style-check).
+style:
+	tools/style-check
 
 unit:
 	test/unit/run
@@ -89,6 +94,7 @@ help:
 	@echo "make [all]    build modules and dom0 programs (runs ./configure)"
 	@echo "make check    install deps, build, unit tests, the lab scenarios"
 	@echo "make demo     install deps, build, boot the lab: a driver domain fails under load, its client rides through"
+	@echo "make style    checkpatch.pl over every C file (tools/style-check)"
 	@echo "make unit     userspace unit tests"
 	@echo "make fuzz     libFuzzer targets, FUZZ_SECONDS in all, split among them (default 300)"
 	@echo "make lab SCENARIOS='dom0-boot ...'   some lab scenarios"

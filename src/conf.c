@@ -21,6 +21,8 @@
 #include "xldrvd.h"
 
 #define CONF_MAX_SIZE	(256 * 1024)
+/* Two and a half beats: one late beat on a busy host is no hang. */
+#define HEARTBEAT_TIMEOUT_MIN_S	5
 
 void conf_defaults(struct conf *c)
 {
@@ -89,13 +91,25 @@ static char *trim(char *s)
 	return s;
 }
 
-#define FAIL(...)							\
-	do {								\
-		int _n = snprintf(err, errlen, "%s:%u: ", fname, lineno); \
-		if (_n >= 0 && (size_t)_n < errlen)			\
-			snprintf(err + _n, errlen - _n, __VA_ARGS__);	\
-		return -1;						\
-	} while (0)
+/* "FILE:LINE: " and the message into @err; -1 for the caller to return. */
+static int __attribute__((format(printf, 5, 6)))
+conf_fail(char *err, size_t errlen, const char *fname, unsigned int lineno,
+	  const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	n = snprintf(err, errlen, "%s:%u: ", fname, lineno);
+	if (n >= 0 && (size_t)n < errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err + n, errlen - n, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+/* conf_parse()'s: its error buffer, file name and line number. */
+#define FAIL(...) conf_fail(err, errlen, fname, lineno, __VA_ARGS__)
 
 /* Each key of a driver-domain section, and what it accepts. */
 enum key_kind { K_PATH, K_RESTART, K_UINT, K_SEC, K_MS };
@@ -122,14 +136,14 @@ static const struct dd_key {
 	  1, 3600 },
 };
 
-#define NR_DD_KEYS (sizeof(dd_keys) / sizeof(dd_keys[0]))
+#define NR_DD_KEYS ARRAY_SIZE(dd_keys)
 
 int conf_parse(const char *buf, size_t len, const char *fname,
 	       struct conf *c, char *err, size_t errlen)
 {
 	char line[XLDRVD_LINE_MAX + 2];
 	/* Which keys the current section has set: duplicates are typos. */
-	uint32_t seen = 0;
+	uint32_t seen = 0, seen_global = 0;
 	struct dd_conf *dd = NULL;
 	bool in_global = false, had_global = false;
 	unsigned int lineno = 0;
@@ -138,12 +152,12 @@ int conf_parse(const char *buf, size_t len, const char *fname,
 
 	conf_defaults(c);
 	if (len > CONF_MAX_SIZE)
-		FAIL("file larger than %d bytes", CONF_MAX_SIZE);
+		return FAIL("file larger than %d bytes", CONF_MAX_SIZE);
 	if (memchr(buf, '\0', len)) {
 		lineno = 1;
 		for (p = buf; *p; p++)
 			lineno += *p == '\n';
-		FAIL("NUL byte");
+		return FAIL("NUL byte");
 	}
 	while (p < end) {
 		const char *nl = memchr(p, '\n', end - p);
@@ -152,7 +166,8 @@ int conf_parse(const char *buf, size_t len, const char *fname,
 
 		lineno++;
 		if (n > XLDRVD_LINE_MAX)
-			FAIL("line longer than %d bytes", XLDRVD_LINE_MAX);
+			return FAIL("line longer than %d bytes",
+				    XLDRVD_LINE_MAX);
 		memcpy(line, p, n);
 		line[n] = '\0';
 		p += n + (nl ? 1 : 0);
@@ -169,7 +184,7 @@ int conf_parse(const char *buf, size_t len, const char *fname,
 			char *close = strchr(s, ']');
 
 			if (!close || close[1] != '\0')
-				FAIL("bad section header (want [name])");
+				return FAIL("bad section header (want [name])");
 			*close = '\0';
 			s = trim(s + 1);
 			if (dd && !dd->config[0])
@@ -179,21 +194,24 @@ int conf_parse(const char *buf, size_t len, const char *fname,
 			seen = 0;
 			if (!strcmp(s, "xldrvd")) {
 				if (had_global)
-					FAIL("second [xldrvd] section");
+					return FAIL("second [xldrvd] section");
 				in_global = had_global = true;
 				dd = NULL;
 				continue;
 			}
 			in_global = false;
 			if (!valid_name(s))
-				FAIL("bad driver domain name \"%s\" (want "
-				     "letters, digits, _.- and < %d chars)",
-				     s, XLDRVD_NAME_MAX);
+				return FAIL("bad driver domain name \"%s\" "
+					    "(want letters, digits, _.- and "
+					    "< %d chars)", s, XLDRVD_NAME_MAX);
+			if (!strcmp(s, "Domain-0"))
+				return FAIL("[Domain-0]: dom0 is no driver "
+					    "domain xldrvd could restart");
 			if (conf_find(c, s))
-				FAIL("driver domain \"%s\" twice", s);
+				return FAIL("driver domain \"%s\" twice", s);
 			if (c->nr_dd == XLDRVD_MAX_DD)
-				FAIL("more than %d driver domains",
-				     XLDRVD_MAX_DD);
+				return FAIL("more than %d driver domains",
+					    XLDRVD_MAX_DD);
 			dd = &c->dd[c->nr_dd++];
 			dd_defaults(dd);
 			snprintf(dd->name, sizeof(dd->name), "%s", s);
@@ -203,49 +221,64 @@ int conf_parse(const char *buf, size_t len, const char *fname,
 
 		eq = strchr(s, '=');
 		if (!eq)
-			FAIL("expected key = value or [section]");
+			return FAIL("expected key = value or [section]");
 		*eq = '\0';
 		key = trim(s);
 		val = trim(eq + 1);
 		if (!*val)
-			FAIL("%s: empty value", key);
+			return FAIL("%s: empty value", key);
 
 		if (in_global) {
+			static const char *const gkeys[] = {
+				"socket", "state", "control-uid",
+			};
 			uint64_t v;
 
+			for (i = 0; i < ARRAY_SIZE(gkeys); i++)
+				if (!strcmp(key, gkeys[i]))
+					break;
+			if (i < ARRAY_SIZE(gkeys)) {
+				if (seen_global & (1u << i))
+					return FAIL("%s set twice in "
+						    "[xldrvd]", key);
+				seen_global |= 1u << i;
+			}
 			if (!strcmp(key, "socket")) {
 				if (val[0] != '/' ||
 				    strlen(val) >= sizeof(c->socket))
-					FAIL("socket: want an absolute path "
-					     "under %zu bytes",
-					     sizeof(c->socket));
+					return FAIL("socket: want an absolute "
+						    "path under %zu bytes",
+						    sizeof(c->socket));
 				snprintf(c->socket, sizeof(c->socket), "%s",
 					 val);
 			} else if (!strcmp(key, "state")) {
 				if (val[0] != '/' ||
 				    strlen(val) >= sizeof(c->state_file))
-					FAIL("state: want an absolute path");
+					return FAIL("state: want an absolute "
+						    "path");
 				snprintf(c->state_file,
 					 sizeof(c->state_file), "%s", val);
 			} else if (!strcmp(key, "control-uid")) {
 				if (parse_uint(val, 0, 0x7fffffff, &v))
-					FAIL("control-uid: want a uid");
+					return FAIL("control-uid: want a uid");
 				c->control_uid = (unsigned int)v;
 			} else {
-				FAIL("unknown key \"%s\" in [xldrvd]", key);
+				return FAIL("unknown key \"%s\" in "
+					    "[xldrvd]", key);
 			}
 			continue;
 		}
 		if (!dd)
-			FAIL("key \"%s\" outside a section", key);
+			return FAIL("key \"%s\" outside a section", key);
 
 		for (i = 0; i < NR_DD_KEYS; i++)
 			if (!strcmp(key, dd_keys[i].name))
 				break;
 		if (i == NR_DD_KEYS)
-			FAIL("unknown key \"%s\" (see xldrvd.conf(5))", key);
+			return FAIL("unknown key \"%s\" (see "
+				    "xldrvd.conf(5))", key);
 		if (seen & (1u << i))
-			FAIL("%s set twice in [%s]", key, dd->name);
+			return FAIL("%s set twice in [%s]", key, dd->name);
 		seen |= 1u << i;
 
 		{
@@ -257,9 +290,9 @@ int conf_parse(const char *buf, size_t len, const char *fname,
 			case K_PATH:
 				if (val[0] != '/' || strlen(val) >=
 				    sizeof(dd->config))
-					FAIL("%s: want an absolute path under "
-					     "%zu bytes", key,
-					     sizeof(dd->config));
+					return FAIL("%s: want an absolute "
+						    "path under %zu bytes",
+						    key, sizeof(dd->config));
 				snprintf(field, sizeof(dd->config), "%s",
 					 val);
 				break;
@@ -269,25 +302,26 @@ int conf_parse(const char *buf, size_t len, const char *fname,
 				else if (!strcmp(val, "never"))
 					dd->restart = RESTART_NEVER;
 				else
-					FAIL("restart: want always or never, "
-					     "not \"%s\"", val);
+					return FAIL("restart: want always or "
+						    "never, not \"%s\"", val);
 				break;
 			case K_UINT:
 				if (parse_uint(val, k->min, k->max, &v))
-					FAIL("%s: want a number from %llu to "
-					     "%llu", key,
-					     (unsigned long long)k->min,
-					     (unsigned long long)k->max);
+					return FAIL("%s: want a number from "
+						    "%llu to %llu", key,
+						    (unsigned long long)k->min,
+						    (unsigned long long)k->max);
 				*(unsigned int *)field = (unsigned int)v;
 				break;
 			case K_SEC:
 			case K_MS:
 				if (parse_uint(val, k->min, k->max, &v))
-					FAIL("%s: want %s from %llu to %llu",
-					     key, k->kind == K_SEC ?
-					     "seconds" : "milliseconds",
-					     (unsigned long long)k->min,
-					     (unsigned long long)k->max);
+					return FAIL("%s: want %s from %llu to "
+						    "%llu", key,
+						    k->kind == K_SEC ?
+						    "seconds" : "milliseconds",
+						    (unsigned long long)k->min,
+						    (unsigned long long)k->max);
 				*(uint64_t *)field = k->kind == K_SEC ?
 					v * 1000 : v;
 				break;
@@ -298,12 +332,30 @@ int conf_parse(const char *buf, size_t len, const char *fname,
 		return snprintf(err, errlen, "%s:%u: [%s] has no config=",
 				fname, dd->line, dd->name), -1;
 	for (i = 0; i < c->nr_dd; i++) {
+		unsigned int j;
+
 		dd = &c->dd[i];
 		if (dd->backoff_max_ms < dd->backoff_initial_ms)
 			return snprintf(err, errlen,
 				"%s:%u: [%s] backoff-max-ms is below "
 				"backoff-initial-ms", fname, dd->line,
 				dd->name), -1;
+		if (dd->heartbeat_timeout_ms &&
+		    dd->heartbeat_timeout_ms < HEARTBEAT_TIMEOUT_MIN_S * 1000)
+			return snprintf(err, errlen,
+				"%s:%u: [%s] heartbeat-timeout: want 0 (off) "
+				"or at least %d s (the mappers beat every "
+				"%d s)",
+				fname, dd->line, dd->name,
+				HEARTBEAT_TIMEOUT_MIN_S,
+				XLDRV_HEARTBEAT_PERIOD_S), -1;
+		for (j = 0; j < i; j++)
+			if (!strcmp(c->dd[j].config, dd->config))
+				return snprintf(err, errlen,
+					"%s:%u: [%s] has the config= of [%s]: "
+					"one xl config, one driver domain",
+					fname, dd->line, dd->name,
+					c->dd[j].name), -1;
 	}
 	return 0;
 }

@@ -376,30 +376,51 @@ void dom_job_afterpoll(struct pollfd *fds, int n)
 int dom_destroy(uint32_t domid, dom_done_fn *done, void *arg)
 {
 	char id[16];
-	char *argv[] = { "xldrvd", "--exec-destroy", id, NULL };
+	char *const argv[] = { "xldrvd", "--exec-destroy", id, NULL };
 
 	snprintf(id, sizeof(id), "%" PRIu32, domid);
 	return job_spawn(argv, done, arg, domid);
 }
 
 /*
- * Create the domain of @cfgfile, with domid @want if it is valid: libxl
- * then asks Xen for exactly that domid, and fails if Xen will not give it
- * (still in use, or retired too recently); the caller retries with any.
- * The domain is unpaused once built, as `xl create` does.  The config is
- * parsed here first, so that a bad one is refused with its message.
+ * xldrvd knows a driver domain by the name of its section: it finds the
+ * running one by it, destroys it by it on a restart, and names it to libxl
+ * as its clients' backend.  The xl config must create a domain of that
+ * name; else a restart would destroy whatever domain has the section's
+ * name (a client, say) and create a domain xldrvd then never finds.
  */
-int dom_create(const char *cfgfile, uint32_t want, dom_done_fn *done,
-	       void *arg, char *err, size_t errlen)
+static int check_name(const char *file, const libxl_domain_config *dc,
+		      const char *name, char *err, size_t errlen)
+{
+	if (!strcmp(dc->c_info.name, name))
+		return 0;
+	snprintf(err, errlen, "%s: name=\"%s\", but the section is [%s]: "
+		 "xldrvd finds and restarts a driver domain by its section's "
+		 "name", file, dc->c_info.name, name);
+	return -EINVAL;
+}
+
+/*
+ * Create the domain of @cfgfile, named @name, with domid @want if it is
+ * valid: libxl then asks Xen for exactly that domid, and fails if Xen will
+ * not give it (still in use, or retired too recently); the caller retries
+ * with any.  The domain is unpaused once built, as `xl create` does.  The
+ * config is parsed here first, so that a bad one is refused with its
+ * message.
+ */
+int dom_create(const char *cfgfile, const char *name, uint32_t want,
+	       dom_done_fn *done, void *arg, char *err, size_t errlen)
 {
 	libxl_domain_config dc;
 	char id[16];
-	char *argv[] = { "xldrvd", "--exec-create", (char *)cfgfile, id,
-			 NULL };
+	char *const argv[] = { "xldrvd", "--exec-create", (char *)cfgfile,
+			       id, NULL };
 	int rc;
 
 	libxl_domain_config_init(&dc);
 	rc = dom_parse_xlcfg(cfgfile, &dc, err, errlen);
+	if (!rc)
+		rc = check_name(cfgfile, &dc, name, err, errlen);
 	libxl_domain_config_dispose(&dc);
 	if (rc)
 		return -EINVAL;
@@ -529,12 +550,11 @@ static int check_keys(const char *text, const char *file, char *err,
 			s++;
 		if (n && (isalpha((unsigned char)*k) || *k == '_') &&
 		    *s == '=') {
-			for (i = 0; i < sizeof(xl_keys) / sizeof(xl_keys[0]);
-			     i++)
+			for (i = 0; i < ARRAY_SIZE(xl_keys); i++)
 				if (strlen(xl_keys[i]) == n &&
 				    !strncmp(xl_keys[i], k, n))
 					break;
-			if (i == sizeof(xl_keys) / sizeof(xl_keys[0])) {
+			if (i == ARRAY_SIZE(xl_keys)) {
 				snprintf(err, errlen, "%s:%u: xl key \"%.*s\""
 					 " is not supported by xldrvd (see "
 					 "xldrvd.conf(5))", file, line,
@@ -748,15 +768,21 @@ out_text:
 	return rc;
 }
 
-/* --check-config: parse @file as a restart would, print what it found. */
-int dom_check_xlcfg(const char *file, FILE *out, char *err, size_t errlen)
+/*
+ * Parse @file as a restart of the domain @name would; print what it found
+ * to @out unless that is NULL (--check-config).
+ */
+int dom_check_xlcfg(const char *file, const char *name, FILE *out,
+		    char *err, size_t errlen)
 {
 	libxl_domain_config dc;
 	int rc, i;
 
 	libxl_domain_config_init(&dc);
 	rc = dom_parse_xlcfg(file, &dc, err, errlen);
-	if (!rc) {
+	if (!rc)
+		rc = check_name(file, &dc, name, err, errlen);
+	if (!rc && out) {
 		fprintf(out, "#   xl config %s: name=%s type=%s memory=%llu "
 			"vcpus=%d driver_domain=%s pci=", file,
 			dc.c_info.name,

@@ -36,9 +36,10 @@ int dom_job_pollfds(struct pollfd *fds, int max);
 void dom_job_afterpoll(struct pollfd *fds, int n);
 int dom_exec_main(int argc, char **argv);
 int dom_destroy(uint32_t domid, dom_done_fn *done, void *arg);
-int dom_create(const char *cfgfile, uint32_t want, dom_done_fn *done,
-	       void *arg, char *err, size_t errlen);
-int dom_check_xlcfg(const char *file, FILE *out, char *err, size_t errlen);
+int dom_create(const char *cfgfile, const char *name, uint32_t want,
+	       dom_done_fn *done, void *arg, char *err, size_t errlen);
+int dom_check_xlcfg(const char *file, const char *name, FILE *out,
+		    char *err, size_t errlen);
 #ifdef LIBXL_H
 libxl_ctx *dom_ctx(void);
 int dom_parse_xlcfg(const char *file, libxl_domain_config *dc, char *err,

@@ -273,6 +273,20 @@ static void dd_retired(struct daemon *D, struct dd *d, uint32_t domid,
 	D->dirty = true;
 }
 
+/*
+ * @d's domain @domid is gone.  Nothing of it is followed any longer, and
+ * its domid is no longer @d's: Xen may give it to another domain, which
+ * a later restart of @d (after a backoff, or the operator's, of a domain
+ * given up) must not take for @d's and destroy.  The clients it served
+ * are still known by last_domid.
+ */
+static void dd_dead(struct daemon *D, struct dd *d, uint32_t domid,
+		    uint64_t now)
+{
+	dd_retired(D, d, domid, now);
+	dd_detach(D, d);
+}
+
 static void create_now(struct daemon *D, struct dd *d, uint64_t now)
 {
 	uint32_t want = d->create_any_domid ? XLDRVD_INVALID_DOMID :
@@ -299,8 +313,8 @@ static void create_now(struct daemon *D, struct dd *d, uint64_t now)
 	}
 	d->busy = true;
 	err[0] = '\0';
-	if (dom_create(d->conf->config, want, created_cb, d, err,
-		       sizeof(err))) {
+	if (dom_create(d->conf->config, d->conf->name, want, created_cb, d,
+		       err, sizeof(err))) {
 		d->busy = false;
 		log_msg(LOG_ERR, "%s: %s", d->conf->name, err);
 		dd_fail(D, d, R_CREATE_FAILED, err, now);
@@ -342,6 +356,7 @@ static void dd_op(struct daemon *D, struct dd *d, uint64_t now)
 	}
 	d->create_any_domid = false;
 	log_event(d->conf->name, "created as domid %" PRIu32, d->op_domid);
+	policy_created(&d->pol, d->conf, now);
 	dd_attach(D, d, d->op_domid);
 	D->dirty = true;
 	/* Without a heartbeat, being up is all that can be known. */
@@ -525,7 +540,7 @@ static void on_release(struct daemon *D, uint64_t now)
 		reason = R_SHUTDOWN;
 		st = dom_state(d->domid, &reason);
 		if (st == DOM_GONE) {
-			dd_retired(D, d, d->domid, now);
+			dd_dead(D, d, d->domid, now);
 			dd_fail(D, d, R_DESTROYED, NULL, now);
 		} else if (st == DOM_SHUTDOWN) {
 			dd_fail(D, d, reason, NULL, now);
@@ -571,7 +586,8 @@ static void on_watches(struct daemon *D, uint64_t now)
 			on_release(D, now);
 			continue;
 		}
-		if ((d = token_dd(D, tok, "hb"))) {
+		d = token_dd(D, tok, "hb");
+		if (d) {
 			xsv_dom_path(want, sizeof(want), d->domid,
 				     XLDRV_XS_HEARTBEAT);
 			/* A child the domain made under the node: not ours. */
@@ -580,7 +596,10 @@ static void on_watches(struct daemon *D, uint64_t now)
 			else
 				dd_invalid(D, d, "a node under heartbeat",
 					   now);
-		} else if ((d = token_dd(D, tok, "err"))) {
+			continue;
+		}
+		d = token_dd(D, tok, "err");
+		if (d) {
 			xsv_dom_path(want, sizeof(want), d->domid,
 				     XLDRV_XS_ERROR);
 			if (!strcmp(path, want))
@@ -603,7 +622,7 @@ static void on_libxl_events(struct daemon *D, uint64_t now)
 		    D->dd[i].busy)
 			continue;
 		if (ev.type == DOM_EV_DEATH)
-			dd_retired(D, &D->dd[i], ev.domid, now);
+			dd_dead(D, &D->dd[i], ev.domid, now);
 		dd_fail(D, &D->dd[i], ev.reason, NULL, now);
 	}
 }
@@ -691,7 +710,9 @@ static int handle(void *arg, uint16_t type, const char *body, size_t len,
 		fail(b, XLDRV_CTL_E_NOENT, "no such driver domain");
 		return 0;
 	}
-	if (rc > 0 && !(d = find_dd(D, name))) {
+	if (rc > 0)
+		d = find_dd(D, name);
+	if (rc > 0 && !d) {
 		fail(b, XLDRV_CTL_E_NOENT, "no such driver domain");
 		return 0;
 	}
@@ -781,9 +802,44 @@ static void event_hook(const struct log_event *e)
 }
 
 /*
+ * A domain xldrvd finds running at start: with a heartbeat configured, one
+ * whose mappers have beaten is watched for a hang from now, and one whose
+ * mappers have not (yet) gets boot-timeout for its first beat, as after a
+ * restart.  Waiting for a first change of the node instead would never
+ * find a domain that was already hung when xldrvd started.
+ */
+static void found_running(struct daemon *D, struct dd *d, uint64_t now)
+{
+	size_t len = 0;
+	char *val;
+	int err;
+
+	if (!d->conf->heartbeat_timeout_ms) {
+		log_event(d->conf->name, "found domid %" PRIu32 ", running",
+			  d->domid);
+		return;
+	}
+	val = xsc_read_dom(&D->xs, d->domid, XLDRV_XS_HEARTBEAT,
+			   XLDRV_XS_VALUE_MAX, &len, &err);
+	free(val);
+	if (val) {
+		d->pol.hb_seen = true;
+		d->pol.hb_last = now;
+		log_event(d->conf->name, "found domid %" PRIu32 ", running",
+			  d->domid);
+		return;
+	}
+	policy_start(&d->pol, d->conf, now);
+	log_event(d->conf->name, "found domid %" PRIu32 ", no heartbeat yet: "
+		  "booting", d->domid);
+}
+
+/*
  * Rebuild the view at start from the state file and what runs: a domain
  * that runs is followed, never restarted; one the policy had given up on
- * stays given up; one that is missing is a failure like any other.
+ * stays given up unless it runs again (started by hand); one that is
+ * missing is started, or, when this boot's saved state says it had failed
+ * and was waiting, its failure goes on under the policy.
  */
 static void reconcile(struct daemon *D, uint64_t now)
 {
@@ -793,25 +849,50 @@ static void reconcile(struct daemon *D, uint64_t now)
 
 	for (i = 0; i < D->nr; i++) {
 		struct dd *d = &D->dd[i];
+		bool given_up = d->saved && d->saved_state == DD_GIVEN_UP;
+		bool failing = d->saved && d->last_domid_this_boot &&
+			       (d->saved_state == DD_FAILED_DETECTED ||
+				d->saved_state == DD_BACKOFF);
 
-		if (dom_find(d->conf->name, &domid)) {
-			if (d->saved && d->saved_state == DD_GIVEN_UP) {
+		if (dom_find(d->conf->name, &domid) || domid == 0) {
+			if (given_up) {
 				d->pol.state = DD_GIVEN_UP;
 				log_event(d->conf->name, "not running; left "
 					  "alone (given up before)");
-				continue;
+			} else if (failing) {
+				log_event(d->conf->name, "not running; its "
+					  "failure (%s) goes on",
+					  policy_reason_name(d->pol.reason));
+				policy_resume_failure(&d->pol, d->pol.reason,
+						      now);
+				dd_step(D, d, now);
+			} else {
+				/* Not a failure: as xendomains would, start it. */
+				log_event(d->conf->name, "not running; "
+					  "starting it");
+				policy_start(&d->pol, d->conf, now);
+				start_restart(D, d, now);
 			}
-			/* Not a failure: as xendomains would, start it. */
-			log_event(d->conf->name, "not running; starting it");
-			policy_start(&d->pol, d->conf, now);
-			start_restart(D, d, now);
 			continue;
 		}
 		dd_attach(D, d, domid);
 		reason = R_SHUTDOWN;
 		st = dom_state(domid, &reason);
-		if (st == DOM_RUNNING && d->saved &&
-		    d->saved_state == DD_RESTARTING) {
+		if (st == DOM_GONE) {
+			dd_dead(D, d, domid, now);
+			if (given_up)
+				d->pol.state = DD_GIVEN_UP;
+			else
+				dd_fail(D, d, R_DESTROYED, NULL, now);
+		} else if (st == DOM_SHUTDOWN && given_up) {
+			d->pol.state = DD_GIVEN_UP;
+			log_event(d->conf->name, "found domid %" PRIu32
+				  " shut down (%s); left alone (given up "
+				  "before)", domid, policy_reason_name(reason));
+		} else if (st == DOM_SHUTDOWN) {
+			dd_fail(D, d, reason, NULL, now);
+		} else if (st == DOM_RUNNING && d->saved &&
+			   d->saved_state == DD_RESTARTING) {
 			/* Killed while it booted: wait for its heartbeat. */
 			d->pol.state = DD_RESTARTING;
 			d->pol.failed_at = now;
@@ -821,12 +902,7 @@ static void reconcile(struct daemon *D, uint64_t now)
 			if (!d->conf->heartbeat_timeout_ms)
 				dd_served(D, d, policy_up(&d->pol, now));
 		} else if (st == DOM_RUNNING) {
-			log_event(d->conf->name, "found domid %" PRIu32
-				  ", running", domid);
-		} else if (st == DOM_SHUTDOWN) {
-			dd_fail(D, d, reason, NULL, now);
-		} else if (st == DOM_GONE) {
-			dd_fail(D, d, R_DESTROYED, NULL, now);
+			found_running(D, d, now);
 		}
 	}
 	D->dirty = true;
@@ -1014,8 +1090,8 @@ static int check_config(const char *path)
 	conf_print(stdout, c);
 	for (i = 0; i < c->nr_dd; i++) {
 		fflush(stdout);
-		if (dom_check_xlcfg(c->dd[i].config, stdout, err,
-				    sizeof(err))) {
+		if (dom_check_xlcfg(c->dd[i].config, c->dd[i].name, stdout,
+				    err, sizeof(err))) {
 			fprintf(stderr, "xldrvd: [%s]: %s\n", c->dd[i].name,
 				err);
 			rc = 2;
@@ -1070,15 +1146,33 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "fdc:s:p:hV", opts, NULL)) !=
 	       -1) {
 		switch (opt) {
-		case 'f': fg = true; break;
-		case 'd': debug = true; break;
-		case 'c': conf_path = optarg; break;
-		case 's': sock = optarg; break;
-		case 'p': pidfile = optarg; break;
-		case 'C': check = true; break;
-		case 'h': usage(stdout); return 0;
-		case 'V': printf("xldrvd %s\n", XLDRV_VERSION); return 0;
-		default: usage(stderr); return 2;
+		case 'f':
+			fg = true;
+			break;
+		case 'd':
+			debug = true;
+			break;
+		case 'c':
+			conf_path = optarg;
+			break;
+		case 's':
+			sock = optarg;
+			break;
+		case 'p':
+			pidfile = optarg;
+			break;
+		case 'C':
+			check = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("xldrvd %s\n", XLDRV_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (optind != argc) {
@@ -1096,6 +1190,18 @@ int main(int argc, char **argv)
 	if (conf_load(conf_path, &D->conf, err, sizeof(err))) {
 		fprintf(stderr, "xldrvd: %s\n", err);
 		return 2;
+	}
+	/*
+	 * Each xl config as a restart will read it: a wrong one is refused
+	 * now, not at the first failure, when its domain needs it.
+	 */
+	for (i = 0; i < D->conf.nr_dd; i++) {
+		if (dom_check_xlcfg(D->conf.dd[i].config, D->conf.dd[i].name,
+				    NULL, err, sizeof(err))) {
+			fprintf(stderr, "xldrvd: [%s]: %s\n",
+				D->conf.dd[i].name, err);
+			return 2;
+		}
 	}
 	if (sock) {
 		if (strlen(sock) >= sizeof(D->conf.socket)) {

@@ -220,6 +220,32 @@ bool policy_heartbeat(struct policy *p, const struct dd_conf *c,
 	return false;
 }
 
+/*
+ * The new incarnation exists: its boot-timeout runs from now.  Destroying
+ * the old one and waiting for its clients' stale frontends to go do not
+ * count against the new one's boot.
+ */
+void policy_created(struct policy *p, const struct dd_conf *c, uint64_t now)
+{
+	if (p->state == DD_RESTARTING)
+		p->deadline = now + c->boot_timeout_ms;
+}
+
+/*
+ * xldrvd starts and finds the domain gone, while the state it saved (this
+ * boot) says a failure of it was being handled: detected, or waiting out
+ * a backoff.  The same outage goes on, and the policy decides again from
+ * the saved restart history: a restarted xldrvd skips no backoff and no
+ * give-up.
+ */
+void policy_resume_failure(struct policy *p, enum dd_reason why,
+			   uint64_t now)
+{
+	p->reason = why;
+	p->failed_at = now;
+	enter(p, DD_FAILED_DETECTED, now);
+}
+
 /* The restarted domain serves: back to RUNNING.  Returns the outage. */
 uint64_t policy_up(struct policy *p, uint64_t now)
 {

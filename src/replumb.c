@@ -316,8 +316,11 @@ static int op_device(struct rp_op *op, const struct rp_entry *e, uint32_t be,
 	libxl_ctx *ctx = dom_ctx();
 	char *name = NULL;
 
-	if (op->what == OP_ADD && !(name = strdup(dd)))
-		return -ENOMEM;
+	if (op->what == OP_ADD) {
+		name = strdup(dd);
+		if (!name)
+			return -ENOMEM;
+	}
 	if (op->kind == RP_VBD) {
 		if (libxl_device_disk_from_json(ctx, &op->disk, e->json)) {
 			free(name);

@@ -155,7 +155,9 @@ static int load_dd(char *fields, struct dd *d, bool same_boot)
 			if (policy_reason_from_name(val, &p.reason))
 				return -1;
 		} else if (!strcmp(tok, "domid")) {
-			if (parse_u64(val, &v) || v > UINT32_MAX)
+			/* None yet is saved as XLDRVD_INVALID_DOMID. */
+			if (parse_u64(val, &v) || (v != XLDRVD_INVALID_DOMID &&
+			    (!v || v > XLDRVD_DOMID_MAX)))
 				return -1;
 			domid = (uint32_t)v;
 		} else if (!strcmp(tok, "restarts")) {
@@ -199,11 +201,16 @@ static int load_dd(char *fields, struct dd *d, bool same_boot)
 		} else if (!strcmp(tok, "hist")) {
 			char *t, *s2 = NULL;
 
-			/* Monotonic times mean nothing after a reboot. */
+			/*
+			 * Monotonic times mean nothing after a reboot; in
+			 * this boot they are in order and none to come.
+			 */
 			for (t = strtok_r(val, ",", &s2); t && same_boot;
 			     t = strtok_r(NULL, ",", &s2)) {
 				if (parse_u64(t, &v) ||
-				    p.nr_hist == POLICY_MAX_RESTARTS)
+				    p.nr_hist == POLICY_MAX_RESTARTS ||
+				    v > now_mono_ms() || (p.nr_hist &&
+				    v < p.hist[p.nr_hist - 1]))
 					return -1;
 				p.hist[p.nr_hist++] = v;
 			}

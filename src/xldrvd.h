@@ -29,6 +29,10 @@
 #define XLDRVD_INVALID_DOMID	0xffffffffu
 #define XLDRVD_DOMID_MAX	0x7fefu	/* below Xen's reserved domids */
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#endif
+
 /* conf.c: /etc/xldrv/xldrvd.conf, see xldrvd.conf(5). */
 enum restart_mode { RESTART_ALWAYS, RESTART_NEVER };
 
@@ -116,6 +120,9 @@ enum policy_action policy_step(struct policy *p, const struct dd_conf *c,
 bool policy_heartbeat(struct policy *p, const struct dd_conf *c,
 		      uint64_t now);
 uint64_t policy_up(struct policy *p, uint64_t now);
+void policy_created(struct policy *p, const struct dd_conf *c, uint64_t now);
+void policy_resume_failure(struct policy *p, enum dd_reason why,
+			   uint64_t now);
 enum policy_action policy_operator_restart(struct policy *p,
 					   const struct dd_conf *c,
 					   uint64_t now);

@@ -781,7 +781,7 @@ static const struct cmd cmds[] = {
 	{ "stats", "", "Daemon-wide counters.", do_stats },
 };
 
-#define NR_CMDS (sizeof(cmds) / sizeof(cmds[0]))
+#define NR_CMDS ARRAY_SIZE(cmds)
 
 static void usage(FILE *f)
 {
@@ -813,12 +813,21 @@ int main(int argc, char **argv)
 	/* '+': stop at the subcommand, whose options are its own. */
 	while ((opt = getopt_long(argc, argv, "+s:jhV", opts, NULL)) != -1) {
 		switch (opt) {
-		case 's': sock_path = optarg; break;
-		case 'j': json = true; break;
-		case 'h': usage(stdout); return EXIT_OK;
-		case 'V': printf("xldrv-ctl %s\n", XLDRV_VERSION);
+		case 's':
+			sock_path = optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			usage(stdout);
 			return EXIT_OK;
-		default: usage(stderr); return EXIT_USAGE;
+		case 'V':
+			printf("xldrv-ctl %s\n", XLDRV_VERSION);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {

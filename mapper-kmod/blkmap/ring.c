@@ -546,6 +546,12 @@ static void xldrv_blkmap_consume(struct xldrv_blkmap_dev *dev)
 				    dev->domid, dev->xdev->nodename,
 				    rp - rc, RING_SIZE(ring));
 		WRITE_ONCE(dev->broken, true);
+		/*
+		 * The held request started above is counted in flight: its
+		 * copies and bio must go to the disk, or the drain at close
+		 * would wait for it for ever, in the xenwatch thread.
+		 */
+		xldrv_blkmap_batch_flush(dev);
 		return;
 	}
 	/* The bios of one pass reach the disk's queue together. */
@@ -638,10 +644,16 @@ int xldrv_blkmap_ring_thread(void *data)
 			more = work;
 		}
 	}
-	/* Let what the device still holds complete before the ring goes. */
+	/*
+	 * Let what the device still holds complete before the ring goes.
+	 * Anything started but not yet submitted goes first: it would
+	 * never complete otherwise.
+	 */
+	xldrv_blkmap_batch_flush(dev);
 	while (dev->inflight) {
-		wait_event(dev->wq, !list_empty_careful(&dev->done));
 		xldrv_blkmap_reap(dev);
+		if (dev->inflight)
+			wait_event(dev->wq, !list_empty_careful(&dev->done));
 	}
 	xldrv_blkmap_push(dev);
 	if (dev->held) {

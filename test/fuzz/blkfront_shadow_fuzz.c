@@ -18,12 +18,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fuzz.h"
 #include "blkfront/shadow.c"
 
 #define SIZE_MAX_FUZZ 32u
 #define IDS_CAP 16384u	/* a power of two, above the steps an input has */
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 enum step {
 	STEP_QUEUE,	/* the block layer gives a request */

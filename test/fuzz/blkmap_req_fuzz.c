@@ -8,10 +8,9 @@
  */
 #include <stdlib.h>
 #include <stdio.h>
+#include "fuzz.h"
 #include "blkmap_invariants.h"
 #include "blkmap/req.c"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

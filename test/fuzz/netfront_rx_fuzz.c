@@ -19,11 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sanitizer/asan_interface.h>
+#include "fuzz.h"
 #include "netfront/proto.c"
 
 #define RXS 256u
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static union {
 	struct xen_netif_rx_sring s;

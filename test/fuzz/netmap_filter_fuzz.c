@@ -14,13 +14,12 @@
  */
 #include <stdlib.h>
 #include <stdio.h>
+#include "fuzz.h"
 #include "netmap_filter_invariants.h"
 #include "netmap_frames.h"
 #include "netmap/filter.c"
 
 #define HDR 4
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const u8 macs[2][ETH_ALEN] = {
 	{ 0x00, 0x16, 0x3e, 0x12, 0x34, 0x56 },	/* the templates' vmac */

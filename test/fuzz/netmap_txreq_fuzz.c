@@ -14,14 +14,13 @@
  */
 #include <stdlib.h>
 #include <stdio.h>
+#include "fuzz.h"
 #include "netmap_txreq_invariants.h"
 #include "netmap_txlayout_invariants.h"
 #include "netmap/txreq.c"
 #include "netmap/txlayout.c"
 
 #define MAX_AVAIL 64
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void fail(const char *what, unsigned int cons)
 {

@@ -8,10 +8,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "fuzz.h"
 
 #include "conf.c"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct conf c, again;
 

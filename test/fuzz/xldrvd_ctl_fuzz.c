@@ -9,10 +9,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "fuzz.h"
 
 #include "proto.c"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -15,10 +15,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "fuzz.h"
 
 #include "xs.c"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static bool is_digit(uint8_t c)
 {

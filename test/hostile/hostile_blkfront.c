@@ -95,7 +95,7 @@ static int xldrv_hostile_wait(struct xldrv_hostile *h, u64 id)
 					 RING_HAS_UNCONSUMED_RESPONSES(&h->ring),
 					 10 * HZ))
 		return -ETIMEDOUT;
-	virt_rmb();
+	virt_rmb();	/* the response's body after the producer index */
 	rsp = RING_GET_RESPONSE(&h->ring, h->ring.rsp_cons);
 	status = (!id || rsp->id == id) ? rsp->status : -EBADMSG;
 	h->ring.rsp_cons++;
@@ -263,7 +263,7 @@ static void xldrv_hostile_run(struct work_struct *work)
 
 	/* Last: claim far more requests than the ring holds. */
 	h->sring->req_prod = h->ring.req_prod_pvt + 1000;
-	wmb();
+	wmb();	/* the bogus index visible before the event that points at it */
 	notify_remote_via_irq(h->irq);
 	pr_info("%s: index game sent\n", h->xdev->nodename);
 }

@@ -599,6 +599,32 @@ static void test_index_game(void)
 	teardown();
 }
 
+/*
+ * A bad index right after a held request started: the started request
+ * must still reach the disk (else the drain at close waits for ever).
+ */
+static void test_index_game_held(void)
+{
+	setup(false);
+	grant(131, false, CLIENT);
+	fseg(fput(BLKIF_OP_WRITE, 1, 0), 131, 0, 7);
+	fseg(fput(BLKIF_OP_WRITE_BARRIER, 2, 8), 131, 0, 7);
+	fpush();
+	xldrv_blkmap_pass(dev);
+	CHECK(dev->held);
+	CHECK_EQ(nr_bios(), 1);
+
+	kfake_complete_all();
+	sring->req_prod = front.req_prod_pvt + RING_SIZE(&front) + 5;
+	xldrv_blkmap_pass(dev);
+	CHECK(dev->broken);
+	CHECK(!dev->held);
+	CHECK_EQ(dev->inflight, 1);
+	CHECK_EQ(nr_bios(), 1);		/* the barrier's, at the disk */
+	CHECK(list_empty(&dev->batch));
+	teardown();
+}
+
 /* Late EOI: an event with no request behind it is flagged spurious. */
 static void test_late_eoi(void)
 {
@@ -637,6 +663,7 @@ int main(void)
 	test_io_error();
 	test_disk_gone();
 	test_index_game();
+	test_index_game_held();
 	test_late_eoi();
 	return check_done("blkmap_ring_test");
 }

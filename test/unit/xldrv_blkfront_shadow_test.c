@@ -196,7 +196,7 @@ static void issue_logged(int slot)
 	CHECK_EQ(ent[slot].req.operation == BLKIF_OP_INDIRECT ?
 		 ent[slot].req.u.indirect.id : ent[slot].req.u.rw.id, id);
 
-	if (nlog < sizeof(log_) / sizeof(log_[0]))
+	if (nlog < ARRAY_SIZE(log_))
 		log_[nlog++] = (struct issued){ .id = id, .gen = sh.gen,
 						.slot = slot };
 }

@@ -338,10 +338,18 @@ static void test_rx_random(void)
 			unsigned int v = rnd(65536);
 
 			switch (rnd(4)) {
-			case 0: r->id = v; break;
-			case 1: r->offset = v; break;
-			case 2: r->flags = v; break;
-			default: r->status = (s16)v; break;
+			case 0:
+				r->id = v;
+				break;
+			case 1:
+				r->offset = v;
+				break;
+			case 2:
+				r->flags = v;
+				break;
+			default:
+				r->status = (s16)v;
+				break;
 			}
 		}
 		n = parse(&pkt);

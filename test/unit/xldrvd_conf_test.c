@@ -98,7 +98,7 @@ static void good(void)
 	CHECK_EQ(parse(""), 0);
 	CHECK_EQ(c.nr_dd, 0);
 	CHECK(!strcmp(c.socket, XLDRV_CTL_SOCKET));
-	CHECK_EQ(parse("# nothing\n\n   \n"), 0);
+	CHECK_EQ(parse("# nothing\n\n \t\n"), 0);
 }
 
 /* @text must fail with an error containing @want. */
@@ -150,6 +150,15 @@ static void bad_ones(void)
 	bad("[xldrvd]\n[a]\nconfig=/x\n[xldrvd]\n", "t.conf:4: second "
 	    "[xldrvd]");
 	bad("[xldrvd]\nsocket=relative\n", "t.conf:2: socket");
+	bad("[xldrvd]\nstate=/a\nstate=/b\n", "t.conf:3: state set twice "
+	    "in [xldrvd]");
+	bad("[Domain-0]\nconfig=/x\n", "t.conf:1: [Domain-0]: dom0 is no "
+	    "driver domain");
+	bad("[a]\nconfig=/x\nheartbeat-timeout=4\n", "t.conf:1: [a] "
+	    "heartbeat-timeout: want 0 (off) or at least 5 s");
+	CHECK_EQ(parse("[a]\nconfig=/x\nheartbeat-timeout=5\n"), 0);
+	bad("[a]\nconfig=/x\n[b]\nconfig=/y\n[c]\nconfig=/x\n",
+	    "t.conf:5: [c] has the config= of [a]");
 
 	/* A NUL byte, reported at its line. */
 	CHECK_EQ(conf_parse("[a]\nconfig=/x\0\n", 15, "t.conf", &c, err,

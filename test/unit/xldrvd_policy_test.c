@@ -61,7 +61,7 @@ static void test_backoff(void)
 	unsigned int i;
 
 	policy_init(&p, 0);
-	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
 		t = fail_and_restart(&p, &c, t + 100, &waited);
 		CHECK_EQ(waited, want[i]);
 		CHECK_EQ(p.state, DD_RESTARTING);
@@ -235,6 +235,58 @@ static void test_heartbeat_and_boot(void)
 	CHECK_EQ(policy_step(&p, &c, 5000000), ACT_NONE);
 }
 
+/* boot-timeout counts from the new incarnation's creation. */
+static void test_boot_from_creation(void)
+{
+	struct dd_conf c = conf(5, 600, 0, 0);
+	struct policy p;
+
+	policy_init(&p, 0);
+	CHECK(policy_failed(&p, 1000, R_CRASH));
+	CHECK_EQ(policy_step(&p, &c, 1000), ACT_RESTART);
+	CHECK_EQ(p.deadline, 61000);
+	/* Destroy and stale frontends took 50 s; created now. */
+	policy_created(&p, &c, 51000);
+	CHECK_EQ(policy_next_deadline(&p, &c), 111000);
+	CHECK_EQ(policy_step(&p, &c, 110999), ACT_NONE);
+	CHECK_EQ(policy_step(&p, &c, 111000), ACT_RESTART);
+	CHECK_EQ(p.reason, R_BOOT_TIMEOUT);
+	/* Only while restarting: a running domain has no boot deadline. */
+	CHECK(policy_heartbeat(&p, &c, 120000));
+	policy_created(&p, &c, 130000);
+	CHECK_EQ(p.deadline, 0);
+}
+
+/*
+ * A failure found again by a restarted xldrvd: the saved history decides,
+ * so the backoff is not skipped and the give-up still comes.
+ */
+static void test_resume_failure(void)
+{
+	struct dd_conf c = conf(2, 600, 1000, 8000);
+	struct policy p;
+	uint64_t t, waited;
+
+	policy_init(&p, 0);
+	t = fail_and_restart(&p, &c, 100, &waited);
+	CHECK_EQ(waited, 0);
+	CHECK(policy_heartbeat(&p, &c, t + 10));
+	CHECK(policy_failed(&p, t + 20, R_CRASH));
+	CHECK_EQ(policy_step(&p, &c, t + 20), ACT_BACKOFF);
+	/* xldrvd restarts here; the history (1 restart) was saved. */
+	p.state = DD_RUNNING;
+	policy_resume_failure(&p, R_CRASH, t + 500);
+	CHECK_EQ(p.state, DD_FAILED_DETECTED);
+	CHECK_EQ(p.total_failures, 2);		/* the same outage */
+	CHECK_EQ(policy_step(&p, &c, t + 500), ACT_BACKOFF);
+	CHECK_EQ(p.deadline, t + 1500);
+	CHECK_EQ(policy_step(&p, &c, t + 1500), ACT_RESTART);
+	CHECK_EQ(p.nr_hist, 2);
+	/* The next failure gives up: max-restarts 2 in the window. */
+	CHECK(policy_failed(&p, t + 2000, R_CRASH));
+	CHECK_EQ(policy_step(&p, &c, t + 2000), ACT_GIVE_UP);
+}
+
 static void test_names(void)
 {
 	enum dd_reason r;
@@ -262,6 +314,8 @@ int main(void)
 	test_operator_restart();
 	test_first_start();
 	test_heartbeat_and_boot();
+	test_boot_from_creation();
+	test_resume_failure();
 	test_names();
 	return check_done("xldrvd_policy_test");
 }

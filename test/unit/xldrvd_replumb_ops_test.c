@@ -272,7 +272,10 @@ int libxl_domain_config_from_json(libxl_ctx *c, libxl_domain_config *dc,
 	unsigned int domid;
 	int i;
 
-	if (sscanf(s, "dom:%u", &domid) != 1 || !(d = fdom(domid)))
+	if (sscanf(s, "dom:%u", &domid) != 1)
+		return ERROR_FAIL;
+	d = fdom(domid);
+	if (!d)
 		return ERROR_FAIL;
 	dc->c_info.name = sdup(d->name);
 	uuid_parse(d->json_uuid ? d->json_uuid : d->uuid, &dc->c_info.uuid);
@@ -349,7 +352,7 @@ struct call {
 	uint32_t be_domid;
 	char be_name[32];
 	int backend;
-	void (*cb)(libxl_ctx *, int, void *);
+	void (*cb)(libxl_ctx *ctx, int rc, void *arg);
 	void *arg;
 };
 

@@ -477,6 +477,31 @@ static void test_state(void)
 	CHECK_EQ(b[0].last_domid, XLDRVD_INVALID_DOMID);
 	CHECK_EQ(b[1].last_domid, XLDRVD_INVALID_DOMID);
 
+	/*
+	 * dom0's or a reserved domid, a restart still to come or out of
+	 * order: the line is bad.  None yet (saved as ~0) is fine.
+	 */
+	CHECK(asprintf(&text, "xldrvd-state 2\nboot %s\n"
+		       "dd netdd domid=0\n"
+		       "dd blkdd domid=32752\n", boot) > 0);
+	load_text(path, b, text);
+	CHECK_EQ(b[0].last_domid, XLDRVD_INVALID_DOMID);
+	CHECK(!b[0].saved);
+	CHECK(!b[1].saved);
+	CHECK(asprintf(&text, "xldrvd-state 2\nboot %s\n"
+		       "dd netdd domid=4294967295 restarts=1 hist=1\n"
+		       "dd blkdd domid=6 restarts=2 hist=1,%" PRIu64 "\n",
+		       boot, now_mono_ms() + 3600000) > 0);
+	load_text(path, b, text);
+	CHECK(b[0].saved);
+	CHECK_EQ(b[0].pol.nr_hist, 1);
+	CHECK(!b[1].saved);
+	CHECK_EQ(b[1].pol.nr_hist, 0);
+	CHECK(asprintf(&text, "xldrvd-state 2\nboot %s\n"
+		       "dd netdd domid=5 hist=2,1\n", boot) > 0);
+	load_text(path, b, text);
+	CHECK(!b[0].saved);
+
 	/* Another boot: domids of then name nothing now. */
 	CHECK(asprintf(&text, "xldrvd-state 2\nboot other\n"
 		       "dd netdd state=running reason=none domid=5 hist=\n"

@@ -8,6 +8,10 @@
 
 static unsigned int check_failures, check_count;
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
 #define CHECK(cond)                                                        \
 	do {                                                               \
 		check_count++;                                             \

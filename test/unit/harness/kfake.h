@@ -32,6 +32,9 @@
 #define virt_wmb() __sync_synchronize()
 #define smp_mb() __sync_synchronize()
 #define smp_wmb() __sync_synchronize()
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
 #define min(a, b) ((a) < (b) ? (a) : (b))
 #define max(a, b) ((a) > (b) ? (a) : (b))
 #define min_t(t, a, b) ((t)(a) < (t)(b) ? (t)(a) : (t)(b))
