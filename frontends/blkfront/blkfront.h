@@ -141,6 +141,7 @@ struct xldrv_blkfront {
 	struct delayed_work recovery_work;	/* the recovery timeout */
 	struct delayed_work replay_work;
 	struct work_struct reset_work;
+	struct work_struct scan_work;	/* the first partition scan */
 };
 
 /* ring.c */
@@ -154,6 +155,7 @@ void xldrv_blkfront_notify(struct xldrv_blkfront *blk);
 /* disk.c */
 int xldrv_blkfront_disk_add(struct xldrv_blkfront *blk);
 void xldrv_blkfront_disk_del(struct xldrv_blkfront *blk);
+void xldrv_blkfront_scan_work(struct work_struct *work);
 void xldrv_blkfront_finish(struct xldrv_blkfront *blk, int slot,
 			   blk_status_t status, struct list_head *done);
 void xldrv_blkfront_end_done(struct list_head *done);

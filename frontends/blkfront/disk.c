@@ -357,11 +357,14 @@ int xldrv_blkfront_disk_add(struct xldrv_blkfront *blk)
 				 index);
 	set_capacity(disk, blk->sectors);
 	set_disk_ro(disk, blk->readonly);
+	/* Scanned by scan_work, not in the xenwatch thread: see there. */
+	set_bit(GD_SUPPRESS_PART_SCAN, &disk->state);
 	blk->disk = disk;
 
 	err = device_add_disk(&blk->xdev->dev, disk, NULL);
 	if (err)
 		goto err_put_disk;
+	queue_work(system_long_wq, &blk->scan_work);
 	pr_info("%s: %s, %llu sectors of %u bytes, %u segments per request%s%s%s\n",
 		blk->xdev->nodename, disk->disk_name,
 		(unsigned long long)blk->sectors, blk->sector_size, blk->segs,
@@ -380,10 +383,36 @@ err_free_slots:
 	return err;
 }
 
+/*
+ * The first partition scan, which device_add_disk() would do in the
+ * xenwatch thread: a backend lost, or silent, during the scan would hold
+ * that thread for good, and with it every xenbus device of the domain,
+ * this one's recovery included (the loss is noticed in that thread).
+ * Here the scan's reads are held and replayed, or failed after
+ * recovery_timeout_s, like any other I/O.
+ */
+void xldrv_blkfront_scan_work(struct work_struct *work)
+{
+	struct xldrv_blkfront *blk = container_of(work, struct xldrv_blkfront,
+						  scan_work);
+	struct gendisk *disk = blk->disk;
+	int err;
+
+	mutex_lock(&disk->open_mutex);
+	clear_bit(GD_SUPPRESS_PART_SCAN, &disk->state);
+	err = bdev_disk_changed(disk, false);
+	mutex_unlock(&disk->open_mutex);
+	if (err)
+		pr_warn("%s: %s: reading the partition table: %d\n",
+			blk->xdev->nodename, disk->disk_name, err);
+}
+
 void xldrv_blkfront_disk_del(struct xldrv_blkfront *blk)
 {
 	if (!blk->disk)
 		return;
+	/* The caller failed all I/O: a scan waiting on it ends. */
+	cancel_work_sync(&blk->scan_work);
 	del_gendisk(blk->disk);
 	put_disk(blk->disk);
 	blk->disk = NULL;

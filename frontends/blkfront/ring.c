@@ -236,8 +236,16 @@ static void xldrv_blkfront_response(struct xldrv_blkfront *blk,
 
 	slot = xldrv_blkfront_shadow_lookup(&blk->sh, rsp->id);
 	if (slot < 0) {
-		pr_warn_ratelimited("%s: response with unknown or stale id %#llx ignored\n",
+		/*
+		 * No request of this ring has that id: the backend broke
+		 * the protocol, and may have used up the slot of a request
+		 * it will then never answer.  It goes; what it held is
+		 * replayed to the next ring.
+		 */
+		pr_warn_ratelimited("%s: response with unknown or stale id %#llx: reconnecting\n",
 				    blk->xdev->nodename, rsp->id);
+		blk->reset = true;
+		schedule_work(&blk->reset_work);
 		return;
 	}
 	s = &blk->slots[slot];

@@ -308,9 +308,11 @@ static void xldrv_blkfront_connect(struct xldrv_blkfront *blk)
 	 */
 	held = blk->sh.nr_pending;
 	schedule_delayed_work(&blk->replay_work, 0);
-	pr_info("%s: reconnected to %s (dom%u%s), replaying %u requests\n",
-		xdev->nodename, be, blk->follow.backend_id,
-		blk->bounce ? ", untrusted: bounce pages" : "", held);
+	/* Rate-limited: a backend may make us reconnect in a loop. */
+	pr_info_ratelimited("%s: reconnected to %s (dom%u%s), replaying %u requests\n",
+			    xdev->nodename, be, blk->follow.backend_id,
+			    blk->bounce ? ", untrusted: bounce pages" : "",
+			    held);
 	xenbus_switch_state(xdev, XenbusStateConnected);
 	/* Resized between its InitWait and now? */
 	if (early)
@@ -490,6 +492,7 @@ static int xldrv_blkfront_probe(struct xenbus_device *xdev,
 	INIT_DELAYED_WORK(&blk->recovery_work, xldrv_blkfront_recovery_work);
 	INIT_DELAYED_WORK(&blk->replay_work, xldrv_blkfront_replay_work);
 	INIT_WORK(&blk->reset_work, xldrv_blkfront_reset_work);
+	INIT_WORK(&blk->scan_work, xldrv_blkfront_scan_work);
 
 	err = xenbus_scanf(XBT_NIL, xdev->nodename, "virtual-device", "%u",
 			   &blk->vdevice);

@@ -316,11 +316,14 @@ static void xldrv_netfront_open_work(struct work_struct *work)
 	if (netif_running(ndev))
 		netif_wake_queue(ndev);
 	spin_unlock_bh(&nf->tx_lock);
+	/* Rate-limited: a backend may make us reconnect in a loop. */
 	if (atomic64_inc_return(&nf->xstats.connects) > 1)
-		pr_info("%s: %s reconnected to %s (dom%u), open after %u ms%s\n",
-			nf->xdev->nodename, ndev->name, nf->follow.backend,
-			nf->follow.backend_id, nf->open_waits * 10,
-			nf->tx_zerocopy ? "" : ", untrusted: tx copied");
+		pr_info_ratelimited("%s: %s reconnected to %s (dom%u), open after %u ms%s\n",
+				    nf->xdev->nodename, ndev->name,
+				    nf->follow.backend, nf->follow.backend_id,
+				    nf->open_waits * 10,
+				    nf->tx_zerocopy ? "" :
+				    ", untrusted: tx copied");
 	else
 		pr_info("%s: %s connected to %s (dom%u), tx %s\n",
 			nf->xdev->nodename, ndev->name, nf->follow.backend,

@@ -196,7 +196,15 @@ static void xldrv_blkmap_end_io(struct bio *bio)
 	struct xldrv_blkmap_dev *dev = p->dev;
 	unsigned long flags;
 
-	if (bio->bi_status) {
+	if (bio->bi_status == BLK_STS_NOTSUPP) {
+		/*
+		 * The disk does not do it (a discard, a flush): blkif's
+		 * answer for that makes the frontend stop asking, and it
+		 * says nothing of a failing disk.
+		 */
+		if (p->status == BLKIF_RSP_OKAY)
+			p->status = BLKIF_RSP_EOPNOTSUPP;
+	} else if (bio->bi_status) {
 		p->status = BLKIF_RSP_ERROR;
 		p->io_failed = true;
 		if (bio->bi_status == BLK_STS_OFFLINE)

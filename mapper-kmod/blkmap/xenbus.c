@@ -158,8 +158,10 @@ static int xldrv_blkmap_read_ring(struct xldrv_blkmap_dev *dev,
 		goto out;
 	if (!rq[3].err && strcmp(rq[3].val, XEN_IO_PROTO_ABI_NATIVE)) {
 		err = -EPROTONOSUPPORT;
+		/* Escaped and cut: it is the frontend's text. */
 		xenbus_dev_fatal(dev->xdev, err,
-				 "frontend protocol %s: only %s is served",
+				 "frontend protocol %*pE: only %s is served",
+				 (int)min_t(size_t, strlen(rq[3].val), 32),
 				 rq[3].val, XEN_IO_PROTO_ABI_NATIVE);
 		goto out;
 	}
@@ -228,6 +230,12 @@ static int xldrv_blkmap_connect(struct xldrv_blkmap_dev *dev)
 	atomic_set(&dev->eoi_pending, 0);
 	dev->kick = false;
 	dev->broken = false;
+	/*
+	 * A disk that went offline may be back (a SCSI device set running
+	 * again): the new ring finds out afresh.  One that was removed was
+	 * refused above (xldrv_blkmap_disk_dead()).
+	 */
+	dev->disk_gone = false;
 	err = bind_interdomain_evtchn_to_irqhandler_lateeoi(xdev, evtchn,
 							    xldrv_blkmap_interrupt,
 							    0, "xldrv-blkmap",
@@ -389,8 +397,14 @@ static void xldrv_blkmap_frontend_changed(struct xenbus_device *xdev,
 		device_unregister(&xdev->dev);
 		break;
 	default:
-		xenbus_dev_fatal(xdev, -EINVAL, "frontend in state %d",
-				 frontend);
+		/*
+		 * Once: the device closes, and a frontend writing bad states
+		 * in a loop must not fill the driver domain's log.
+		 */
+		if (xdev->state != XenbusStateClosing &&
+		    xdev->state != XenbusStateClosed)
+			xenbus_dev_fatal(xdev, -EINVAL, "frontend in state %d",
+					 frontend);
 		break;
 	}
 }
@@ -438,9 +452,11 @@ static int xldrv_blkmap_open(struct xldrv_blkmap_dev *dev)
 		dev->discard_granularity = bdev_discard_granularity(dev->bdev);
 		dev->discard_alignment = bdev_discard_alignment(dev->bdev);
 	}
-	pr_info("dom%u %s: serving %s (%llu sectors, %s)\n", dev->domid,
-		xdev->nodename, params, (unsigned long long)dev->lim.sectors,
-		dev->lim.readonly ? "read-only" : "read-write");
+	/* Rate-limited: a frontend may reconnect in a loop. */
+	pr_info_ratelimited("dom%u %s: serving %s (%llu sectors, %s)\n",
+			    dev->domid, xdev->nodename, params,
+			    (unsigned long long)dev->lim.sectors,
+			    dev->lim.readonly ? "read-only" : "read-write");
 out:
 	xldrv_xs_free(rq, 2);
 	return err;

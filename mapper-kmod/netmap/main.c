@@ -16,6 +16,15 @@ unsigned int xldrv_netmap_rx_queue_len = 512;
 module_param_named(rx_queue_len, xldrv_netmap_rx_queue_len, uint, 0644);
 MODULE_PARM_DESC(rx_queue_len,
 		 "Frames queued for a client that has not posted buffers, at most (default 512)");
+/*
+ * And their memory: 512 frames of 64 KiB (GSO, or GRO from the wire)
+ * would pin some 36 MiB of the driver domain per client that stops
+ * posting buffers, on purpose or not.
+ */
+unsigned int xldrv_netmap_rx_queue_bytes = 4 << 20;
+module_param_named(rx_queue_bytes, xldrv_netmap_rx_queue_bytes, uint, 0644);
+MODULE_PARM_DESC(rx_queue_bytes,
+		 "Memory (skb truesize) of the frames queued for a client, at most (default 4 MiB)");
 
 static int __init xldrv_netmap_init(void)
 {

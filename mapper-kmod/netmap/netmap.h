@@ -58,6 +58,7 @@
 #define XLDRV_NETMAP_RX_SG (2 * MAX_SKB_FRAGS + 8)
 
 extern unsigned int xldrv_netmap_rx_queue_len;
+extern unsigned int xldrv_netmap_rx_queue_bytes;
 
 /* Why frames went nowhere, besides the filter's and the tx parser's. */
 enum xldrv_netmap_other_drop {
@@ -167,6 +168,7 @@ struct xldrv_netmap_vif {
 
 	/* Frames for the client, checked and shaped for its frontend. */
 	struct sk_buff_head rxq;
+	unsigned int rxq_bytes;		/* their truesize, under rxq.lock */
 
 	/* The thread's own. */
 	struct xldrv_netmap_tx_pkt pkt;	/* being parsed, slots still due */
@@ -200,6 +202,7 @@ void xldrv_netmap_health_stop(void);
 /* rx.c: towards the client */
 void xldrv_netmap_deliver(struct xldrv_netmap_vif *vif, struct sk_buff *skb);
 int xldrv_netmap_rx_pass(struct xldrv_netmap_vif *vif, bool *notify);
+void xldrv_netmap_rxq_purge(struct xldrv_netmap_vif *vif);
 
 /* tx.c: from the client */
 int xldrv_netmap_tx_pass(struct xldrv_netmap_vif *vif, bool *notify);

@@ -177,6 +177,36 @@ static void xldrv_netmap_port_set_link(struct xldrv_netmap_port *port,
 			XLDRV_NETMAP_LINK_WAIT_AGE / HZ);
 }
 
+
+/*
+ * Where the NIC writes the checksum of a frame it offloads.  e1000's
+ * descriptors (as other NICs') hold the checksum's start and place, and
+ * a TSO frame's header length, in 8 bits each, and its driver does not
+ * check them (no ndo_features_check): a longer offset is taken modulo
+ * 256, and the NIC would write a sum the client chose into the headers
+ * the filter passed (the source MAC, the ethertype).  A client reaches
+ * such offsets with long IPv6 extension headers.  Such a frame gets its
+ * sum in software; a GSO frame with such headers is dropped.  Data at
+ * the Ethernet header.
+ */
+#define XLDRV_NETMAP_OFFLOAD_MAX	255
+#define XLDRV_NETMAP_TCP_HDR_MAX	60
+
+static bool xldrv_netmap_offload_fits(struct sk_buff *skb)
+{
+	unsigned int start;
+
+	if (skb->ip_summed != CHECKSUM_PARTIAL)
+		return true;
+	start = skb_checksum_start_offset(skb);
+	if (skb_is_gso(skb))
+		return start + XLDRV_NETMAP_TCP_HDR_MAX <=
+		       XLDRV_NETMAP_OFFLOAD_MAX;
+	if (start + skb->csum_offset <= XLDRV_NETMAP_OFFLOAD_MAX)
+		return true;
+	return !skb_checksum_help(skb);
+}
+
 /*
  * A frame from @from, checked, with skb->data at its Ethernet header:
  * to the client it is addressed to, or every client and the NIC, or the
@@ -207,6 +237,11 @@ void xldrv_netmap_switch(struct xldrv_netmap_vif *from, struct sk_buff *skb)
 	nic = rcu_dereference(port->nic);
 	if (!nic) {
 		atomic64_inc(&from->stats.other_dropped[XLDRV_NETMAP_DROP_NO_NIC]);
+		kfree_skb(skb);
+		goto out;
+	}
+	if (!xldrv_netmap_offload_fits(skb)) {
+		atomic64_inc(&from->stats.other_dropped[XLDRV_NETMAP_DROP_OFFLOAD]);
 		kfree_skb(skb);
 		goto out;
 	}

@@ -51,14 +51,52 @@ static unsigned int xldrv_netmap_rx_pieces(const struct sk_buff *skb)
 static void xldrv_netmap_enqueue(struct xldrv_netmap_vif *vif,
 				 struct sk_buff *skb)
 {
-	/* Unlocked length: a frame more or less over the bound is fine. */
-	if (skb_queue_len(&vif->rxq) >= xldrv_netmap_rx_queue_len) {
+	unsigned long flags;
+	bool full;
+
+	spin_lock_irqsave(&vif->rxq.lock, flags);
+	full = skb_queue_len(&vif->rxq) >=
+	       READ_ONCE(xldrv_netmap_rx_queue_len) ||
+	       vif->rxq_bytes + skb->truesize >
+	       READ_ONCE(xldrv_netmap_rx_queue_bytes);
+	if (!full) {
+		__skb_queue_tail(&vif->rxq, skb);
+		vif->rxq_bytes += skb->truesize;
+	}
+	spin_unlock_irqrestore(&vif->rxq.lock, flags);
+	if (full) {
 		atomic64_inc(&vif->stats.other_dropped[XLDRV_NETMAP_DROP_RXQ_FULL]);
 		kfree_skb(skb);
 		return;
 	}
-	skb_queue_tail(&vif->rxq, skb);
 	xldrv_netmap_kick(vif);
+}
+
+static struct sk_buff *xldrv_netmap_rxq_dequeue(struct xldrv_netmap_vif *vif)
+{
+	struct sk_buff *skb;
+	unsigned long flags;
+
+	spin_lock_irqsave(&vif->rxq.lock, flags);
+	skb = __skb_dequeue(&vif->rxq);
+	if (skb)
+		vif->rxq_bytes -= skb->truesize;
+	spin_unlock_irqrestore(&vif->rxq.lock, flags);
+	return skb;
+}
+
+/* Everything queued for the client goes (its frontend broke, or left). */
+void xldrv_netmap_rxq_purge(struct xldrv_netmap_vif *vif)
+{
+	struct sk_buff_head gone;
+	unsigned long flags;
+
+	__skb_queue_head_init(&gone);
+	spin_lock_irqsave(&vif->rxq.lock, flags);
+	skb_queue_splice_init(&vif->rxq, &gone);
+	vif->rxq_bytes = 0;
+	spin_unlock_irqrestore(&vif->rxq.lock, flags);
+	__skb_queue_purge(&gone);
 }
 
 /*
@@ -296,7 +334,7 @@ int xldrv_netmap_rx_pass(struct xldrv_netmap_vif *vif, bool *notify)
 		struct xldrv_netmap_rx_frame *f;
 
 		if (slots > XLDRV_NETMAP_RX_MAX_SLOTS) {
-			skb = skb_dequeue(&vif->rxq);
+			skb = xldrv_netmap_rxq_dequeue(vif);
 			atomic64_inc(&vif->stats.other_dropped[XLDRV_NETMAP_DROP_OFFLOAD]);
 			kfree_skb(skb);
 			continue;
@@ -337,13 +375,13 @@ int xldrv_netmap_rx_pass(struct xldrv_netmap_vif *vif, bool *notify)
 			nr_copies = first_copy;
 			if (err == -ENOSPC && nr_frames)
 				break;
-			skb = skb_dequeue(&vif->rxq);
+			skb = xldrv_netmap_rxq_dequeue(vif);
 			atomic64_inc(&vif->stats.other_dropped[XLDRV_NETMAP_DROP_OFFLOAD]);
 			kfree_skb(skb);
 			continue;
 		}
 		f = &frames[nr_frames++];
-		f->skb = skb_dequeue(&vif->rxq);
+		f->skb = xldrv_netmap_rxq_dequeue(vif);
 		f->first = cons;
 		f->slots = slots;
 		f->copy_first = first_copy;

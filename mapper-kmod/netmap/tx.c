@@ -339,7 +339,7 @@ int xldrv_netmap_thread(void *data)
 		 * until the toolstack takes the vif down.
 		 */
 		if (vif->broken) {
-			skb_queue_purge(&vif->rxq);
+			xldrv_netmap_rxq_purge(vif);
 			continue;
 		}
 		/* Taken before the rings are read: a later event waits. */

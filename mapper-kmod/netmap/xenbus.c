@@ -53,7 +53,7 @@ static void xldrv_netmap_disconnect(struct xldrv_netmap_vif *vif)
 		unbind_from_irqhandler(vif->irq, vif);
 		vif->irq = 0;
 	}
-	skb_queue_purge(&vif->rxq);
+	xldrv_netmap_rxq_purge(vif);
 	/* Off the port and its thread gone: nothing adds to it now. */
 	skb_queue_purge(&vif->link_wait);
 	if (vif->tx_va) {
@@ -168,7 +168,8 @@ static int xldrv_netmap_connect(struct xldrv_netmap_vif *vif)
 	}
 	/* Frames the frontend queued before we looked. */
 	xldrv_netmap_kick(vif);
-	pr_info("dom%u %s: connected to %s as %pM (sg %d, gso %d/%d, csum %d)\n",
+	/* Rate-limited: a frontend may reconnect in a loop. */
+	pr_info_ratelimited("dom%u %s: connected to %s as %pM (sg %d, gso %d/%d, csum %d)\n",
 		vif->domid, xdev->nodename, vif->port->name, vif->pol.mac,
 		vif->fe.sg, vif->fe.gso_tcpv4, vif->fe.gso_tcpv6, vif->fe.csum);
 	return 0;
@@ -306,8 +307,14 @@ static void xldrv_netmap_frontend_changed(struct xenbus_device *xdev,
 		device_unregister(&xdev->dev);
 		return;
 	default:
-		xenbus_dev_fatal(xdev, -EINVAL, "frontend in state %d",
-				 frontend);
+		/*
+		 * Once: the device closes, and a frontend writing bad states
+		 * in a loop must not fill the driver domain's log.
+		 */
+		if (xdev->state != XenbusStateClosing &&
+		    xdev->state != XenbusStateClosed)
+			xenbus_dev_fatal(xdev, -EINVAL, "frontend in state %d",
+					 frontend);
 		break;
 	}
 	mutex_unlock(&vif->state_lock);

@@ -484,6 +484,17 @@ static void test_discard(void)
 	kfake_complete_all();
 	xldrv_blkmap_pass(dev);
 	expect_rsp(5, BLKIF_OP_DISCARD, BLKIF_RSP_OKAY);
+
+	/* A disk that cannot: EOPNOTSUPP, and no word to the health check. */
+	r = fput(BLKIF_OP_DISCARD, 6, 200);
+	r->u.discard.nr_sectors = 8;
+	fpush();
+	xldrv_blkmap_pass(dev);
+	kfake_complete(bio_list_pop(&kfake_bios), BLK_STS_NOTSUPP);
+	xldrv_blkmap_pass(dev);
+	expect_rsp(6, BLKIF_OP_DISCARD, BLKIF_RSP_EOPNOTSUPP);
+	CHECK_EQ(io_failed_calls, 0);
+	CHECK_EQ(atomic64_read(&dev->stats.io_errors), 0);
 	teardown();
 }
 

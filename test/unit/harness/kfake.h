@@ -238,6 +238,7 @@ enum { REQ_OP_READ = 0, REQ_OP_WRITE = 1, REQ_OP_DISCARD = 3 };
 #define REQ_PREFLUSH (1u << 18)
 #define BIO_MAX_VECS 256u
 typedef u8 blk_status_t;
+#define BLK_STS_NOTSUPP ((blk_status_t)1)
 #define BLK_STS_IOERR ((blk_status_t)10)
 #define BLK_STS_OFFLINE ((blk_status_t)17)
 /* A disk the test can remove: disk_live() false, as after del_gendisk. */
