@@ -3,7 +3,10 @@
 # in client2 drives four vifs on one xldrv_netmap port, beside a
 # well-behaved client (stock xen-netfront).  vif 0: a first slot shorter
 # than an Ethernet header and a 9000-byte frame over an MTU of 1500 are
-# answered with errors, a spoofed source MAC is answered and then dropped
+# answered with errors, a UDP frame over IPv6 whose checksum, left to
+# offload, sits past byte 255 (208 bytes of destination options) reaches
+# the peer intact (e1000's 8-bit offsets would have written it into the
+# ethertype), a spoofed source MAC is answered and then dropped
 # by the filter, 20000 events with no request (late EOIs: counted as
 # spurious) leave the vif serving, a full ring of valid frames is
 # answered; last, a bad grant reference in a tx request.  vif 1: one
@@ -63,6 +66,11 @@ dom_spawn client bgping "ping -c 80 -i 0.5 $PEER_IP"
 ip netns exec peer ping -c 120 -i 0.5 192.0.2.255 >/dev/null 2>&1 &
 bcast=$!
 
+# What vif 0 puts on the wire, as the peer sees it.
+vif0_mac=00:16:3e:58:01:20
+peer sh -c "tcpdump -Z root -i eth0 -nn -e -vv -l ether src $vif0_mac \
+	>/tmp/peer-hostile.cap 2>/dev/null &"
+sleep 2
 dom_exec client2 "insmod /lab/modules/xldrv_hostile_netfront.ko"
 dom_exec -t 240 client2 "for i in \$(seq 150); do
 	[ \$(dmesg | grep -c 'xldrv-hostile-net: vif[0-3]: done:') -ge 4 ] && exit 0
@@ -70,8 +78,8 @@ dom_exec -t 240 client2 "for i in \$(seq 150); do
 	fail "the hostile frontend did not finish on all four vifs:" \
 		"$(dom_exec client2 "dmesg | grep 'xldrv-hostile-net: vif[0-3]: done:' || true" | tr '\n' ' ')"
 
-# Cases per vif: 0 runs seven, the others a valid frame and their own.
-cases=(7 2 2 2)
+# Cases per vif: 0 runs eight, the others a valid frame and their own.
+cases=(8 2 2 2)
 for h in 0 1 2 3; do
 	out=$(dom_exec client2 "dmesg | grep 'xldrv-hostile-net: vif$h:' | cut -d']' -f2-")
 	echo "$out"
@@ -81,6 +89,26 @@ for h in 0 1 2 3; do
 		fail "netmap did not close hostile vif $h"
 done
 log "hostile vifs: every case answered as wanted, each vif closed at its last"
+
+# The offloaded checksum past byte 255 left vif 0's headers alone: every
+# frame from its MAC is ARP or IPv6 (the first ethertype on the line),
+# the UDP one came, and its checksum is good.
+sleep 1
+peer pkill tcpdump || true
+cap=$(peer cat /tmp/peer-hostile.cap)
+types=$(echo "$cap" | sed -n "s/^[^ ]* $vif0_mac > [^,]*, ethertype \([^ ]*\) .*/\1/p" |
+	sort | uniq -c)
+echo "$types"
+echo "$types" | awk '$2 != "ARP" && $2 != "IPv6" { bad = 1 } END { exit bad }' ||
+	fail "frames from hostile vif 0 reached the peer with another ethertype:" \
+		"$(echo "$cap" | grep -v 'ethertype \(ARP\|IPv6\) ' | head -n 3)"
+echo "$cap" | grep -A3 "ethertype IPv6" | grep -q "\.9 > ff02::1\.9: .*UDP" ||
+	fail "the peer did not get hostile vif 0's UDP frame over IPv6:" \
+		"$(echo "$cap" | grep -A3 'ethertype IPv6' | head -n 4)"
+! echo "$cap" | grep -q "bad udp cksum" ||
+	fail "hostile vif 0's UDP frame reached the peer with a bad checksum:" \
+		"$(echo "$cap" | grep -B3 'bad udp cksum' | head -n 4)"
+log "hostile vif 0: its UDP frame, checksum past byte 255, reached the peer intact"
 
 # Each closed by xenbus_dev_fatal, for its own reason, and only those.
 reasons=("bad grant in a tx request" "too many slots"
