@@ -37,6 +37,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <xen/events.h>
 #include <xen/page.h>
@@ -350,8 +351,14 @@ static void xldrv_blkfront_update(struct xldrv_follow *f, bool recheck)
 	struct xenbus_device *xdev = blk->xdev;
 	enum xenbus_state be;
 	bool online;
+	unsigned int noio;
 
 	mutex_lock(&blk->mutex);
+	/*
+	 * This is the xenwatch thread, which every xvd disk's recovery
+	 * needs: reclaim here must not wait on I/O they hold.
+	 */
+	noio = memalloc_noio_save();
 	if (blk->removing)
 		goto out;
 	switch (recheck ? xldrv_follow_refresh(f) : XLDRV_FOLLOW_SAME) {
@@ -380,7 +387,17 @@ static void xldrv_blkfront_update(struct xldrv_follow *f, bool recheck)
 			break;
 		}
 		if (blk->conn == XLDRV_BLKFRONT_DOWN) {
-			int err = xldrv_blkfront_ring_up(blk);
+			int err;
+
+			/*
+			 * Our state may still say Initialised, of a ring we
+			 * dropped (the backend moved before it connected),
+			 * while the new backend reads Initialising: through
+			 * Initialising, or our Initialised is no change and
+			 * is never written.
+			 */
+			xenbus_switch_state(xdev, XenbusStateInitialising);
+			err = xldrv_blkfront_ring_up(blk);
 
 			if (err) {
 				pr_warn_ratelimited("%s: offering a ring to %s: %d\n",
@@ -431,6 +448,7 @@ static void xldrv_blkfront_update(struct xldrv_follow *f, bool recheck)
 		break;
 	}
 out:
+	memalloc_noio_restore(noio);
 	mutex_unlock(&blk->mutex);
 }
 

@@ -35,6 +35,7 @@
 
 #include <linux/etherdevice.h>
 #include <linux/module.h>
+#include <linux/sched/mm.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <net/sch_generic.h>
@@ -359,8 +360,14 @@ static void xldrv_netfront_update(struct xldrv_follow *f, bool recheck)
 	enum xenbus_state be;
 	bool online;
 	int err;
+	unsigned int noio;
 
 	mutex_lock(&nf->mutex);
+	/*
+	 * This is the xenwatch thread, which every xvd disk's recovery
+	 * needs: reclaim here must not wait on I/O they hold.
+	 */
+	noio = memalloc_noio_save();
 	if (nf->removing)
 		goto out;
 	if (recheck && xldrv_follow_refresh(f) == XLDRV_FOLLOW_MOVED)
@@ -428,6 +435,7 @@ static void xldrv_netfront_update(struct xldrv_follow *f, bool recheck)
 		break;
 	}
 out:
+	memalloc_noio_restore(noio);
 	mutex_unlock(&nf->mutex);
 }
 
