@@ -168,8 +168,13 @@ static void do_accept(struct ctl_server *s, uint64_t now)
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) ||
 	    (cred.uid != 0 && cred.uid != s->uid)) {
 		s->refused++;
-		log_msg(LOG_WARNING, "control: refused uid %ld",
-			len == sizeof(cred) ? (long)cred.uid : -1L);
+		/* Any local user may connect: one line per 10 s at most. */
+		if (!s->refused_logged || now - s->refused_logged >= 10000) {
+			s->refused_logged = now;
+			log_msg(LOG_WARNING, "control: refused uid %ld (%lu "
+				"refused so far)", len == sizeof(cred) ?
+				(long)cred.uid : -1L, s->refused);
+		}
 		reply_error(s, &s->cl[i], XLDRV_CTL_E_PERM,
 			    "permission denied (root only)");
 	}

@@ -41,6 +41,7 @@ struct ctl_server {
 	ctl_handler_fn *handler;
 	void *arg;
 	unsigned long requests, refused, dropped;
+	uint64_t refused_logged;	/* when "refused uid" was last logged */
 };
 
 int ctl_open(struct ctl_server *s, const char *path, unsigned int uid,
