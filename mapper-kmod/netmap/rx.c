@@ -324,7 +324,9 @@ int xldrv_netmap_rx_pass(struct xldrv_netmap_vif *vif, bool *notify)
 	 * frontend's write barrier in RING_PUSH_REQUESTS.
 	 */
 	virt_rmb();
-	if (prod - vif->rx.rsp_prod_pvt > XLDRV_NETMAP_RX_RING_SIZE) {
+	/* Also behind what was taken already (it moved back). */
+	if (prod - vif->rx.rsp_prod_pvt > XLDRV_NETMAP_RX_RING_SIZE ||
+	    prod - cons > XLDRV_NETMAP_RX_RING_SIZE) {
 		xldrv_netmap_fatal(vif, "rx ring producer index out of range");
 		return -EIO;
 	}
@@ -351,7 +353,8 @@ int xldrv_netmap_rx_pass(struct xldrv_netmap_vif *vif, bool *notify)
 			/* And the buffers read after it. */
 			virt_rmb();
 			if (prod - vif->rx.rsp_prod_pvt >
-			    XLDRV_NETMAP_RX_RING_SIZE) {
+			    XLDRV_NETMAP_RX_RING_SIZE ||
+			    prod - cons > XLDRV_NETMAP_RX_RING_SIZE) {
 				xldrv_netmap_fatal(vif,
 						   "rx ring producer index out of range");
 				return -EIO;

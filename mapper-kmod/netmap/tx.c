@@ -202,11 +202,13 @@ int xldrv_netmap_tx_pass(struct xldrv_netmap_vif *vif, bool *notify)
 		 * frontend's write barrier in RING_PUSH_REQUESTS.
 		 */
 		virt_rmb();
-		if (prod - vif->tx.rsp_prod_pvt > XLDRV_NETMAP_TX_RING_SIZE) {
+		cons = vif->tx.req_cons;
+		/* Also behind what was taken already (it moved back). */
+		if (prod - vif->tx.rsp_prod_pvt > XLDRV_NETMAP_TX_RING_SIZE ||
+		    prod - cons > XLDRV_NETMAP_TX_RING_SIZE) {
 			xldrv_netmap_fatal(vif, "tx ring producer index out of range");
 			goto broken;
 		}
-		cons = vif->tx.req_cons;
 		if (!vif->pkt_open) {
 			if (prod == cons) {
 				RING_FINAL_CHECK_FOR_REQUESTS(&vif->tx, more);
