@@ -149,6 +149,20 @@ static int xldrv_netmap_connect(struct xldrv_netmap_vif *vif)
 	}
 	vif->irq = err;
 
+	/*
+	 * On the port before the thread takes anything off the ring: the
+	 * attach may still refuse the vif's MAC (another vif's, or the
+	 * NIC's), and no frame of its may go out before.  Frames for it
+	 * meanwhile wait in its queue for the thread.
+	 */
+	err = xldrv_netmap_port_attach(vif);
+	if (err) {
+		xenbus_dev_fatal(xdev, err, err == -EADDRINUSE ?
+				 "mac %pM is taken on %s" :
+				 "attaching to %s", vif->pol.mac,
+				 vif->port->name);
+		goto err_unbind;
+	}
 	vif->thread = kthread_run(xldrv_netmap_thread, vif,
 				  "xldrv-netmap.%u.%s", vif->domid,
 				  strrchr(xdev->nodename, '/') + 1);
@@ -156,15 +170,7 @@ static int xldrv_netmap_connect(struct xldrv_netmap_vif *vif)
 		err = PTR_ERR(vif->thread);
 		vif->thread = NULL;
 		xenbus_dev_fatal(xdev, err, "starting the vif thread");
-		goto err_unbind;
-	}
-	err = xldrv_netmap_port_attach(vif);
-	if (err) {
-		xenbus_dev_fatal(xdev, err, err == -EADDRINUSE ?
-				 "mac %pM is taken on %s" :
-				 "attaching to %s", vif->pol.mac,
-				 vif->port->name);
-		goto err_stop;
+		goto err_detach;
 	}
 	/* Frames the frontend queued before we looked. */
 	xldrv_netmap_kick(vif);
@@ -174,9 +180,9 @@ static int xldrv_netmap_connect(struct xldrv_netmap_vif *vif)
 		vif->fe.sg, vif->fe.gso_tcpv4, vif->fe.gso_tcpv6, vif->fe.csum);
 	return 0;
 
-err_stop:
-	kthread_stop(vif->thread);
-	vif->thread = NULL;
+err_detach:
+	xldrv_netmap_port_detach(vif);
+	xldrv_netmap_rxq_purge(vif);
 err_unbind:
 	unbind_from_irqhandler(vif->irq, vif);
 	vif->irq = 0;
