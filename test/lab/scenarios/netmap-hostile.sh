@@ -94,7 +94,7 @@ log "hostile vifs: every case answered as wanted, each vif closed at its last"
 # frame from its MAC is ARP or IPv6 (the first ethertype on the line),
 # the UDP one came, and its checksum is good.
 sleep 1
-peer pkill tcpdump || true
+peer killall tcpdump || true
 cap=$(peer cat /tmp/peer-hostile.cap)
 types=$(echo "$cap" | sed -n "s/^[^ ]* $vif0_mac > [^,]*, ethertype \([^ ]*\) .*/\1/p" |
 	sort | uniq -c)

@@ -88,9 +88,9 @@ peer ping -c 5 -i 0.3 -W 2 "$CLIENT2_IP" >/dev/null ||
 	fail "the peer cannot ping client2"
 sleep 1
 for d in client client2; do
-	dom_exec $d "pkill tcpdump; sleep 0.5; true"
+	dom_exec $d "killall tcpdump; sleep 0.5; true"
 done
-peer pkill tcpdump || true
+peer killall tcpdump || true
 sleep 0.5
 
 peer_cap=$(peer cat /tmp/peer.cap)

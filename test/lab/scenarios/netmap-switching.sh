@@ -139,7 +139,7 @@ log "dd's dmesg: ${msg#*] }"
 dom_exec -t 60 client2 "for i in \$(seq 30); do
 	ping -c 1 -W 1 $PEER_IP >/dev/null && exit 0; done; exit 1" ||
 	fail "client2 cannot reach the peer after eth0 came up"
-dom_exec client2 "pkill ping; true"
+dom_exec client2 "killall ping; true"
 log "eth0 up: client2 reaches the peer"
 
 # client2 destroyed with its vif attached: libxl reads the vif Closed and
