@@ -14,6 +14,7 @@ xldrv_netmap_tx_verdict_name[XLDRV_NETMAP_TX_NR_VERDICTS] = {
 	[XLDRV_NETMAP_TX_OVERSIZE] = "frame larger than the MTU",
 	[XLDRV_NETMAP_TX_EMPTY_FRAG] = "empty fragment",
 	[XLDRV_NETMAP_TX_GSO_UNOFFERED] = "GSO type not advertised",
+	[XLDRV_NETMAP_TX_GSO_TINY] = "GSO segment size below 48",
 	[XLDRV_NETMAP_TX_BAD_MCAST] = "bad multicast-list request",
 	[XLDRV_NETMAP_TX_TOO_MANY_SLOTS] = "too many slots",
 	[XLDRV_NETMAP_TX_CROSS_PAGE] = "slot crosses its granted page",
@@ -159,6 +160,8 @@ xldrv_netmap_tx_extra(struct xldrv_netmap_tx_pkt *pkt,
 	case XEN_NETIF_EXTRA_TYPE_GSO:
 		if (!extra->u.gso.size)
 			return xldrv_netmap_tx_end(pkt, XLDRV_NETMAP_TX_BAD_GSO);
+		if (extra->u.gso.size < XLDRV_NETMAP_TX_GSO_MIN)
+			xldrv_netmap_tx_drop(pkt, XLDRV_NETMAP_TX_GSO_TINY);
 		if (extra->u.gso.type == XEN_NETIF_GSO_TYPE_TCPV4) {
 			if (!lim->gso_tcpv4)
 				xldrv_netmap_tx_drop(pkt,

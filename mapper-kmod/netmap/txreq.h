@@ -67,6 +67,7 @@
 	(XLDRV_NETMAP_TX_MAX_FRAGS + XLDRV_NETMAP_TX_MAX_EXTRAS)
 /* A frame's size field is 16 bits: this is never reached, only a limit. */
 #define XLDRV_NETMAP_TX_MAX_FRAME (ETH_MAX_MTU + ETH_HLEN)
+#define XLDRV_NETMAP_TX_GSO_MIN 48
 
 /*
  * What became of a packet: one counter each, and the log line's words
@@ -101,6 +102,12 @@ enum xldrv_netmap_tx_verdict {
 	XLDRV_NETMAP_TX_EMPTY_FRAG,	/* a fragment of no bytes */
 	/* GSO of a type not advertised: like an unsupported operation. */
 	XLDRV_NETMAP_TX_GSO_UNOFFERED,
+	/*
+	 * A GSO segment size below TCP's own floor (TCP_MIN_SND_MSS): 64 KiB
+	 * in 1-byte segments is some 65000 frames from one request, made
+	 * here (for a client without GSO) or by the NIC.
+	 */
+	XLDRV_NETMAP_TX_GSO_TINY,
 	/* Multicast-list request with data, GSO, both add and del, or an
 	 * address without the group bit.
 	 */

@@ -437,6 +437,14 @@ static void test_gso(void)
 	CHECK_EQ(parse(&r, &lim, &pkt), XLDRV_NETMAP_TX_GSO_UNOFFERED);
 	lim = lim_default();
 
+	/* Segments below TCP's floor: dropped, whole; the floor itself not. */
+	r.s[1].extra.u.gso.size = 47;
+	CHECK_EQ(parse(&r, &lim, &pkt), XLDRV_NETMAP_TX_GSO_TINY);
+	CHECK_EQ(pkt.nr_slots, 3);
+	r.s[1].extra.u.gso.size = 48;
+	CHECK_EQ(parse(&r, &lim, &pkt), XLDRV_NETMAP_TX_OK);
+	r.s[1].extra.u.gso.size = 1448;
+
 	/* What netback calls fatal. */
 	r.s[1].extra.u.gso.size = 0;
 	CHECK_EQ(parse(&r, &lim, &pkt), XLDRV_NETMAP_TX_BAD_GSO);
@@ -611,10 +619,26 @@ static void test_random(void)
 			for (j = 1; j < n && j < 4; j++) {
 				r.s[j].extra.type = rnd() % 7;
 				r.s[j].extra.flags = rnd() % 2;
-				/* Also a multicast address's first octets. */
-				r.s[j].extra.u.gso.size = !(rnd() % 3) ? 0 :
-							  rnd() % 2 ? 1448 :
-								      0x0133;
+				/*
+				 * Also a multicast address's first octets, and
+				 * now and then a size under TCP's floor.
+				 */
+				switch (rnd() % 6) {
+				case 0:
+				case 1:
+					r.s[j].extra.u.gso.size = 0;
+					break;
+				case 2:
+				case 3:
+					r.s[j].extra.u.gso.size = 1448;
+					break;
+				case 4:
+					r.s[j].extra.u.gso.size = 0x0133;
+					break;
+				default:
+					r.s[j].extra.u.gso.size = 1 + rnd() % 47;
+					break;
+				}
 				r.s[j].extra.u.gso.type = rnd() % 4;
 			}
 		}
