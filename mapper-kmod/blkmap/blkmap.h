@@ -72,6 +72,15 @@ struct xldrv_blkmap_dev {
 	struct delayed_work rm_work;	/* our directory, after a detach */
 	domid_t domid;			/* the client */
 	enum xenbus_state state;	/* the backend's, as last set */
+	struct mutex state_lock;	/* state moves */
+	/*
+	 * The ring thread's fatal error, for fatal_work to publish under
+	 * state_lock (xldrv_blkmap_fatal()); NULL once published or
+	 * disconnected.
+	 */
+	struct work_struct fatal_work;
+	const char *fatal_why;
+	int fatal_err;
 
 	struct block_device *bdev;
 	fmode_t fmode;
@@ -118,6 +127,8 @@ struct xldrv_blkmap_dev {
 };
 
 int xldrv_blkmap_xenbus_init(void);
+void xldrv_blkmap_fatal(struct xldrv_blkmap_dev *dev, int err,
+			const char *why);
 void xldrv_blkmap_xenbus_exit(void);
 
 int xldrv_blkmap_ring_alloc(struct xldrv_blkmap_dev *dev, unsigned int slots);

@@ -626,8 +626,8 @@ int xldrv_blkmap_ring_thread(void *data)
 				pr_warn("dom%u %s: %pg is gone: its failed requests are left unanswered, the device closed\n",
 					dev->domid, dev->xdev->nodename,
 					dev->bdev);
-				xenbus_dev_fatal(dev->xdev, -ENODEV,
-						 "the disk is gone");
+				xldrv_blkmap_fatal(dev, -ENODEV,
+						   "the disk is gone");
 			}
 			reported_gone = true;
 			if (atomic_xchg(&dev->eoi_pending, 0))
@@ -637,8 +637,8 @@ int xldrv_blkmap_ring_thread(void *data)
 		if (READ_ONCE(dev->broken)) {
 			/* Once: the device is closed, the domain carries on. */
 			if (!reported)
-				xenbus_dev_fatal(dev->xdev, -EPROTO,
-						 "bad ring indices from the frontend");
+				xldrv_blkmap_fatal(dev, -EPROTO,
+						   "bad ring indices from the frontend");
 			reported = true;
 			/* No more events from this frontend. */
 			if (atomic_xchg(&dev->eoi_pending, 0))

@@ -14,7 +14,8 @@
  * for long if the frontend offered it already: see probe).
  * Connected: ring mapped, thread running.  Closing/Closed: ring gone.
  * A fatal error (xenbus_dev_fatal) publishes Closing from any state; the
- * device stays so until the frontend closes too.
+ * device stays so until the frontend closes too.  The ring thread's own
+ * go through fatal_work, under state_lock (xldrv_blkmap_fatal()).
  * Closed with online=0 (a detach), or the frontend's directory gone
  * (Unknown) with online=0 (its domain destroyed): our directory is
  * removed, as `xl devd` would, and the xenbus core unregisters the
@@ -32,12 +33,55 @@
 #include "blkmap.h"
 #include "../common/xsbatch.h"
 
+/*
+ * The ring thread found the frontend hostile or the disk gone: Closing,
+ * published by fatal_work.  Not from the thread itself: the xenwatch
+ * thread starts it in connect() and only then writes Connected, which
+ * would overwrite a Closing written in between, leaving a device that
+ * serves nothing said Connected.  @why: a literal (it outlives @dev).
+ */
+void xldrv_blkmap_fatal(struct xldrv_blkmap_dev *dev, int err,
+			const char *why)
+{
+	WRITE_ONCE(dev->fatal_err, err);
+	/* The error before the reason: fatal_work reads them the other way. */
+	smp_store_release(&dev->fatal_why, why);
+	schedule_work(&dev->fatal_work);
+}
+
+/*
+ * Under state_lock, which set_state() holds from starting the thread
+ * until it has written Connected: this Closing comes after that.
+ * disconnect() clears fatal_why under the lock, the thread stopped: a
+ * work that runs after it publishes nothing, or its Closing could land
+ * on the device's next connection.
+ */
+static void xldrv_blkmap_fatal_work(struct work_struct *work)
+{
+	struct xldrv_blkmap_dev *dev = container_of(work,
+						    struct xldrv_blkmap_dev,
+						    fatal_work);
+	const char *why;
+
+	mutex_lock(&dev->state_lock);
+	/* The reason before the error: the thread wrote them the other way. */
+	why = smp_load_acquire(&dev->fatal_why);
+	if (why && dev->state == XenbusStateConnected)
+		xenbus_dev_fatal(dev->xdev, READ_ONCE(dev->fatal_err), "%s",
+				 why);
+	WRITE_ONCE(dev->fatal_why, NULL);
+	mutex_unlock(&dev->state_lock);
+}
+
+/* Under state_lock. */
 static void xldrv_blkmap_disconnect(struct xldrv_blkmap_dev *dev)
 {
 	if (dev->thread) {
 		kthread_stop(dev->thread);
 		dev->thread = NULL;
 	}
+	/* No thread to set it again; a pending fatal_work does nothing. */
+	WRITE_ONCE(dev->fatal_why, NULL);
 	if (dev->irq) {
 		unbind_from_irqhandler(dev->irq, dev);
 		dev->irq = 0;
@@ -343,6 +387,7 @@ static void xldrv_blkmap_frontend_changed(struct xenbus_device *xdev,
 {
 	struct xldrv_blkmap_dev *dev = dev_get_drvdata(&xdev->dev);
 
+	mutex_lock(&dev->state_lock);
 	switch (frontend) {
 	case XenbusStateInitialising:
 		/*
@@ -394,8 +439,10 @@ static void xldrv_blkmap_frontend_changed(struct xenbus_device *xdev,
 					      XLDRV_BLKMAP_RM_DELAY);
 			break;
 		}
+		/* remove() runs from here, and takes state_lock. */
+		mutex_unlock(&dev->state_lock);
 		device_unregister(&xdev->dev);
-		break;
+		return;
 	default:
 		/*
 		 * Once: the device closes, and a frontend writing bad states
@@ -407,6 +454,7 @@ static void xldrv_blkmap_frontend_changed(struct xenbus_device *xdev,
 					 frontend);
 		break;
 	}
+	mutex_unlock(&dev->state_lock);
 }
 
 static int xldrv_blkmap_open(struct xldrv_blkmap_dev *dev)
@@ -477,7 +525,9 @@ static int xldrv_blkmap_probe(struct xenbus_device *xdev,
 	dev->state = XenbusStateInitialising;
 	init_waitqueue_head(&dev->wq);
 	mutex_init(&dev->ring_lock);
+	mutex_init(&dev->state_lock);
 	INIT_DELAYED_WORK(&dev->rm_work, xldrv_blkmap_rm_work);
+	INIT_WORK(&dev->fatal_work, xldrv_blkmap_fatal_work);
 	dev_set_drvdata(&xdev->dev, dev);
 
 	err = xldrv_blkmap_open(dev);
@@ -489,6 +539,7 @@ static int xldrv_blkmap_probe(struct xenbus_device *xdev,
 	err = xldrv_blkmap_sysfs_add(dev);
 	if (err)
 		goto err_close;
+	mutex_lock(&dev->state_lock);
 	xldrv_blkmap_set_state(dev, XenbusStateInitWait);
 	/*
 	 * A restart-aware frontend offers its ring before we are here
@@ -500,6 +551,7 @@ static int xldrv_blkmap_probe(struct xenbus_device *xdev,
 	fe = xenbus_read_driver_state(xdev->otherend);
 	if (fe == XenbusStateInitialised || fe == XenbusStateConnected)
 		xldrv_blkmap_set_state(dev, XenbusStateConnected);
+	mutex_unlock(&dev->state_lock);
 	return 0;
 
 err_close:
@@ -517,7 +569,14 @@ static void xldrv_blkmap_remove(struct xenbus_device *xdev)
 	if (!dev)
 		return;
 	cancel_delayed_work_sync(&dev->rm_work);
+	mutex_lock(&dev->state_lock);
 	xldrv_blkmap_disconnect(dev);
+	mutex_unlock(&dev->state_lock);
+	/*
+	 * After the disconnect: its thread, stopped there, is what queues
+	 * the work.  Not under the lock, which the work takes.
+	 */
+	cancel_work_sync(&dev->fatal_work);
 	xldrv_blkmap_sysfs_del(dev);
 	blkdev_put(dev->bdev, dev->fmode);
 	dev_set_drvdata(&xdev->dev, NULL);

@@ -143,6 +143,7 @@ typedef struct { int wakeups; } wait_queue_head_t;
 
 /* Only xenbus.c schedules work; ring.c sees the type in struct dev. */
 struct delayed_work { int pending; };
+struct work_struct { int pending; };
 #define init_waitqueue_head(q) ((q)->wakeups = 0)
 #define wake_up(q) ((q)->wakeups++)
 #define wait_event(q, c) do { if (!(c)) kfake_would_sleep(); } while (0)
