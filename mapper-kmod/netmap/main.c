@@ -25,6 +25,16 @@ unsigned int xldrv_netmap_rx_queue_bytes = 4 << 20;
 module_param_named(rx_queue_bytes, xldrv_netmap_rx_queue_bytes, uint, 0644);
 MODULE_PARM_DESC(rx_queue_bytes,
 		 "Memory (skb truesize) of the frames queued for a client, at most (default 4 MiB)");
+/*
+ * A client's frames in the NIC and its qdisc, not yet sent and freed
+ * (port.c): TCP Small Queues' default per socket, some 8 ms of a
+ * 1 Gbit/s link, 14 GSO frames of 64 KiB.  One client cannot fill the
+ * NIC's queue in front of the others.
+ */
+unsigned int xldrv_netmap_tx_nic_bytes = 1 << 20;
+module_param_named(tx_nic_bytes, xldrv_netmap_tx_nic_bytes, uint, 0644);
+MODULE_PARM_DESC(tx_nic_bytes,
+		 "Memory (skb truesize) of a client's frames in the NIC's queue, at most; 0: no bound (default 1 MiB)");
 
 static int __init xldrv_netmap_init(void)
 {

@@ -32,6 +32,8 @@
 #define XLDRV_NETMAP_H
 
 #include <linux/netdevice.h>
+#include <linux/rcupdate.h>
+#include <linux/refcount.h>
 #include <linux/skbuff.h>
 #include <linux/scatterlist.h>
 #include <linux/wait.h>
@@ -42,6 +44,7 @@
 #include <xen/interface/io/netif.h>
 
 #include "filter.h"
+#include "ringidx.h"
 #include "txlayout.h"
 
 /* netif rings are one page each. */
@@ -59,6 +62,7 @@
 
 extern unsigned int xldrv_netmap_rx_queue_len;
 extern unsigned int xldrv_netmap_rx_queue_bytes;
+extern unsigned int xldrv_netmap_tx_nic_bytes;
 
 /* Why frames went nowhere, besides the filter's and the tx parser's. */
 enum xldrv_netmap_other_drop {
@@ -71,6 +75,7 @@ enum xldrv_netmap_other_drop {
 	XLDRV_NETMAP_DROP_DISABLED,	/* for a vif disabled as hostile */
 	XLDRV_NETMAP_DROP_NO_LINK_FULL,	/* held for the link: no room */
 	XLDRV_NETMAP_DROP_NO_LINK_STALE, /* held for the link: too long */
+	XLDRV_NETMAP_DROP_NO_SG,	/* over a page, frontend without sg */
 	XLDRV_NETMAP_NR_OTHER_DROPS,
 };
 
@@ -93,6 +98,7 @@ struct xldrv_netmap_stats {
 	atomic64_t other_dropped[XLDRV_NETMAP_NR_OTHER_DROPS];
 	atomic64_t link_held;		/* for the wire, before the NIC's link */
 	atomic64_t link_sent;		/* of those, sent when it came */
+	atomic64_t nic_full;		/* tx held for tx_nic_bytes */
 };
 
 /* One physical interface shared by the vifs that name it. */
@@ -143,6 +149,22 @@ struct xldrv_netmap_vif {
 	struct mutex state_lock;	/* state moves */
 	domid_t domid;
 	enum xenbus_state state;
+	/*
+	 * The thread's fatal error, for fatal_work to publish under
+	 * state_lock (xldrv_netmap_fatal()); NULL once published or
+	 * disconnected.
+	 */
+	struct work_struct fatal_work;
+	const char *fatal_why;
+	/*
+	 * The device's, and one for each of its frames the NIC has not
+	 * freed yet (port.c): those frames' destructor wakes the thread
+	 * and may come after remove().
+	 */
+	refcount_t refs;
+	struct rcu_head rcu;
+	/* Truesize of its frames handed to the NIC and not yet freed. */
+	atomic_t nic_bytes;
 
 	struct xldrv_netmap_policy pol;
 	struct xldrv_netmap_port *port;
@@ -183,6 +205,7 @@ struct xldrv_netmap_vif {
 
 #define XLDRV_NETMAP_F_KICK 0		/* ring work may be there */
 #define XLDRV_NETMAP_F_EOI 1		/* an event waits for its EOI */
+#define XLDRV_NETMAP_F_NIC_FULL 2	/* tx held until nic_bytes drops */
 
 /* port.c */
 int xldrv_netmap_port_get(const char *name, struct xldrv_netmap_port **out);
@@ -190,6 +213,8 @@ void xldrv_netmap_port_put(struct xldrv_netmap_port *port);
 int xldrv_netmap_port_attach(struct xldrv_netmap_vif *vif);
 void xldrv_netmap_port_detach(struct xldrv_netmap_vif *vif);
 void xldrv_netmap_switch(struct xldrv_netmap_vif *from, struct sk_buff *skb);
+bool xldrv_netmap_tx_held(struct xldrv_netmap_vif *vif,
+			  unsigned int pass_bytes);
 int xldrv_netmap_port_init(void);
 void xldrv_netmap_port_exit(void);
 void xldrv_netmap_ports_each_nic(void (*fn)(struct net_device *nic,
@@ -211,6 +236,7 @@ int xldrv_netmap_thread(void *data);
 void xldrv_netmap_fatal(struct xldrv_netmap_vif *vif, const char *why);
 
 /* xenbus.c */
+void xldrv_netmap_vif_put(struct xldrv_netmap_vif *vif);
 int xldrv_netmap_xenbus_init(void);
 void xldrv_netmap_xenbus_exit(void);
 

@@ -9,6 +9,7 @@
 #include <linux/if_arp.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
+#include <linux/slab.h>
 
 #include "netmap.h"
 
@@ -70,6 +71,123 @@ static rx_handler_result_t xldrv_netmap_handle_frame(struct sk_buff **pskb)
 	if (skb)
 		xldrv_netmap_deliver(vif, skb);
 	return RX_HANDLER_CONSUMED;
+}
+
+/*
+ * A client's frames in the NIC (its qdisc, its ring) are bounded, by
+ * their truesize, to tx_nic_bytes per vif, as TCP Small Queues bounds a
+ * socket's: without it one client sending 64 KiB GSO frames as fast as
+ * its ring turns fills the NIC's queue, and every other client of the
+ * NIC waits behind it (or is dropped by the qdisc).  Over the bound, the
+ * vif's thread takes no more requests off its ring (tx_held()) until
+ * the NIC frees enough of them, whose destructor wakes it.
+ *
+ * Frames to another client are not counted: they wait in that client's
+ * rx queue, bounded there (rx_queue_len, rx_queue_bytes), and counted
+ * here they would let a client that posts no rx buffers stop every
+ * other client's tx, the NIC's included.
+ *
+ * What a frame was charged rides with it in a ticket, in its shared
+ * info's destructor_arg (unused by the stack but for zerocopy frames,
+ * which ours are not), since its truesize may change before it is freed
+ * (a driver's skb_cow_head).  A clone the stack makes (a packet tap) has
+ * no destructor and is not charged; a copy or the segments of a GSO
+ * frame the stack makes replace it, and it is uncharged when freed
+ * after: the bound holds the frames the stack took, not every buffer it
+ * made of them.  The ticket holds a reference on the vif: a frame may be
+ * freed after the vif's device is removed (xenbus.c).
+ */
+struct xldrv_netmap_nic_ticket {
+	struct xldrv_netmap_vif *vif;
+	unsigned int charge;
+};
+
+/* Called when the NIC is done with a frame; softirq or process context. */
+static void xldrv_netmap_nic_destructor(struct sk_buff *skb)
+{
+	struct xldrv_netmap_nic_ticket *t = skb_shinfo(skb)->destructor_arg;
+	struct xldrv_netmap_vif *vif = t->vif;
+	unsigned int bound = READ_ONCE(xldrv_netmap_tx_nic_bytes);
+	unsigned int left;
+
+	/* The module's exit waits for this (xldrv_netmap_xenbus_exit()). */
+	rcu_read_lock();
+	left = atomic_sub_return(t->charge, &vif->nic_bytes);
+	kfree(t);
+	/*
+	 * atomic_sub_return() is a full barrier, as the thread's set_bit()
+	 * and smp_mb__after_atomic() in tx_held(): either its second read
+	 * finds what is left here, or this finds its F_NIC_FULL, and a
+	 * thread that stopped is woken.
+	 */
+	if ((!bound || left < bound) &&
+	    test_and_clear_bit(XLDRV_NETMAP_F_NIC_FULL, &vif->flags))
+		xldrv_netmap_kick(vif);
+	xldrv_netmap_vif_put(vif);
+	rcu_read_unlock();
+}
+
+/* @skb to the NIC, charged to @from.  Consumes @skb. */
+static void xldrv_netmap_nic_xmit(struct xldrv_netmap_vif *from,
+				  struct sk_buff *skb)
+{
+	struct xldrv_netmap_nic_ticket *t;
+
+	/* Ours, fresh from the tx path: nothing owns it yet. */
+	if (WARN_ON_ONCE(skb->destructor || skb_zcopy(skb))) {
+		kfree_skb(skb);
+		return;
+	}
+	t = kmalloc(sizeof(*t), GFP_ATOMIC | __GFP_NOWARN);
+	if (!t) {
+		atomic64_inc(&from->stats.other_dropped[XLDRV_NETMAP_DROP_NOMEM]);
+		kfree_skb(skb);
+		return;
+	}
+	t->vif = from;
+	t->charge = skb->truesize;
+	refcount_inc(&from->refs);
+	atomic_add(t->charge, &from->nic_bytes);
+	skb_shinfo(skb)->destructor_arg = t;
+	skb->destructor = xldrv_netmap_nic_destructor;
+	dev_queue_xmit(skb);
+}
+
+/*
+ * True: @vif has its bound's worth in the NIC, @pass_bytes counting the
+ * frames its thread took in this pass and not yet switched; take no more
+ * requests.  The thread's, between packets.
+ */
+bool xldrv_netmap_tx_held(struct xldrv_netmap_vif *vif,
+			  unsigned int pass_bytes)
+{
+	unsigned int bound = READ_ONCE(xldrv_netmap_tx_nic_bytes);
+	bool again;
+
+	if (!bound ||
+	    (unsigned int)atomic_read(&vif->nic_bytes) + pass_bytes < bound)
+		return false;
+	if (pass_bytes) {
+		/*
+		 * This pass's own frames may go to other clients and never
+		 * reach the NIC, to free nothing there: the next pass looks
+		 * again, with them switched.
+		 */
+		set_bit(XLDRV_NETMAP_F_KICK, &vif->flags);
+		return true;
+	}
+	/* Woken by the frontend meanwhile: still the same stop. */
+	again = test_bit(XLDRV_NETMAP_F_NIC_FULL, &vif->flags);
+	set_bit(XLDRV_NETMAP_F_NIC_FULL, &vif->flags);
+	/* Pairs with the destructor's atomic_sub_return(). */
+	smp_mb__after_atomic();
+	if ((unsigned int)atomic_read(&vif->nic_bytes) < bound) {
+		clear_bit(XLDRV_NETMAP_F_NIC_FULL, &vif->flags);
+		return false;
+	}
+	if (!again)
+		atomic64_inc(&vif->stats.nic_full);
+	return true;
 }
 
 /*
@@ -164,7 +282,7 @@ static void xldrv_netmap_port_set_link(struct xldrv_netmap_port *port,
 		}
 		memset(skb->cb, 0, sizeof(skb->cb));
 		atomic64_inc(&vif->stats.link_sent);
-		dev_queue_xmit(skb);
+		xldrv_netmap_nic_xmit(vif, skb);
 		sent++;
 	}
 	/*
@@ -254,7 +372,7 @@ void xldrv_netmap_switch(struct xldrv_netmap_vif *from, struct sk_buff *skb)
 	}
 	skb->dev = nic;
 	if (!xldrv_netmap_link_wait(port, from, skb))
-		dev_queue_xmit(skb);
+		xldrv_netmap_nic_xmit(from, skb);
 out:
 	rcu_read_unlock();
 }

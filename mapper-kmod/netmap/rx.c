@@ -54,6 +54,21 @@ static void xldrv_netmap_enqueue(struct xldrv_netmap_vif *vif,
 	unsigned long flags;
 	bool full;
 
+	/*
+	 * A frontend without feature-sg takes a frame in one page.  Here,
+	 * where every frame goes: the segments deliver() makes of a GSO
+	 * frame for that frontend are longer than a page with a jumbo MTU
+	 * (GRO from the NIC), or with the GSO size another client chose
+	 * (only the wire limits it), and were not checked before.
+	 */
+	if (!vif->fe.sg && skb->len > XEN_PAGE_SIZE) {
+		atomic64_inc(&vif->stats.other_dropped[XLDRV_NETMAP_DROP_NO_SG]);
+		if (net_ratelimit())
+			pr_info("dom%u %s: frame of %u bytes dropped: more than a page, and the frontend has no feature-sg\n",
+				vif->domid, vif->xdev->nodename, skb->len);
+		kfree_skb(skb);
+		return;
+	}
 	spin_lock_irqsave(&vif->rxq.lock, flags);
 	full = skb_queue_len(&vif->rxq) >=
 	       READ_ONCE(xldrv_netmap_rx_queue_len) ||
@@ -160,11 +175,6 @@ void xldrv_netmap_deliver(struct xldrv_netmap_vif *vif, struct sk_buff *skb)
 			atomic64_inc(&vif->stats.other_dropped[XLDRV_NETMAP_DROP_OFFLOAD]);
 			goto drop;
 		}
-	}
-	/* Without scatter-gather a frame must fit the one buffer. */
-	if (!vif->fe.sg && skb->len > XEN_PAGE_SIZE) {
-		atomic64_inc(&vif->stats.other_dropped[XLDRV_NETMAP_DROP_OFFLOAD]);
-		goto drop;
 	}
 	xldrv_netmap_enqueue(vif, skb);
 	return;
@@ -324,9 +334,8 @@ int xldrv_netmap_rx_pass(struct xldrv_netmap_vif *vif, bool *notify)
 	 * frontend's write barrier in RING_PUSH_REQUESTS.
 	 */
 	virt_rmb();
-	/* Also behind what was taken already (it moved back). */
-	if (prod - vif->rx.rsp_prod_pvt > XLDRV_NETMAP_RX_RING_SIZE ||
-	    prod - cons > XLDRV_NETMAP_RX_RING_SIZE) {
+	if (!xldrv_netmap_prod_ok(prod, cons, vif->rx.rsp_prod_pvt,
+				  XLDRV_NETMAP_RX_RING_SIZE)) {
 		xldrv_netmap_fatal(vif, "rx ring producer index out of range");
 		return -EIO;
 	}
@@ -352,9 +361,9 @@ int xldrv_netmap_rx_pass(struct xldrv_netmap_vif *vif, bool *notify)
 			prod = READ_ONCE(vif->rx.sring->req_prod);
 			/* And the buffers read after it. */
 			virt_rmb();
-			if (prod - vif->rx.rsp_prod_pvt >
-			    XLDRV_NETMAP_RX_RING_SIZE ||
-			    prod - cons > XLDRV_NETMAP_RX_RING_SIZE) {
+			if (!xldrv_netmap_prod_ok(prod, cons,
+						  vif->rx.rsp_prod_pvt,
+						  XLDRV_NETMAP_RX_RING_SIZE)) {
 				xldrv_netmap_fatal(vif,
 						   "rx ring producer index out of range");
 				return -EIO;

@@ -21,6 +21,7 @@ const char *const xldrv_netmap_other_drop_name[XLDRV_NETMAP_NR_OTHER_DROPS] = {
 	[XLDRV_NETMAP_DROP_DISABLED] = "vif_disabled",
 	[XLDRV_NETMAP_DROP_NO_LINK_FULL] = "no_link_full",
 	[XLDRV_NETMAP_DROP_NO_LINK_STALE] = "no_link_stale",
+	[XLDRV_NETMAP_DROP_NO_SG] = "over_page_no_sg",
 };
 
 /* Which way the frames went: "any" for both. */
@@ -34,6 +35,7 @@ static const char *const xldrv_netmap_other_drop_dir[XLDRV_NETMAP_NR_OTHER_DROPS
 	[XLDRV_NETMAP_DROP_DISABLED] = "rx",
 	[XLDRV_NETMAP_DROP_NO_LINK_FULL] = "tx",
 	[XLDRV_NETMAP_DROP_NO_LINK_STALE] = "tx",
+	[XLDRV_NETMAP_DROP_NO_SG] = "rx",
 };
 
 #define XLDRV_NETMAP_STAT(name)                                             \
@@ -57,6 +59,16 @@ XLDRV_NETMAP_STAT(notifies);
 XLDRV_NETMAP_STAT(spurious_events);
 XLDRV_NETMAP_STAT(link_held);
 XLDRV_NETMAP_STAT(link_sent);
+XLDRV_NETMAP_STAT(nic_full);
+
+static ssize_t nic_bytes_show(struct device *d, struct device_attribute *attr,
+			      char *buf)
+{
+	struct xldrv_netmap_vif *vif = dev_get_drvdata(d);
+
+	return sysfs_emit(buf, "%d\n", atomic_read(&vif->nic_bytes));
+}
+static DEVICE_ATTR_RO(nic_bytes);
 
 static ssize_t drops_show(struct device *d, struct device_attribute *attr,
 			  char *buf)
@@ -126,6 +138,8 @@ static struct attribute *xldrv_netmap_attrs[] = {
 	&dev_attr_spurious_events.attr,
 	&dev_attr_link_held.attr,
 	&dev_attr_link_sent.attr,
+	&dev_attr_nic_full.attr,
+	&dev_attr_nic_bytes.attr,
 	&dev_attr_drops.attr,
 	&dev_attr_identity.attr,
 	&dev_attr_state.attr,

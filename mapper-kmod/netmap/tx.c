@@ -18,7 +18,14 @@
 
 #include "netmap.h"
 
-/* Any of these disables the vif: rate-limited, the frontend drives it. */
+/*
+ * Any of these disables the vif: rate-limited, the frontend drives it.
+ * The thread's own, in its context.  The ring work stops here; Closing
+ * is published by fatal_work (xenbus.c), under the state lock: written
+ * from here it could come before the Connected that the xenwatch thread
+ * writes once it has started this thread, and be overwritten by it.
+ * @why: a string that outlives the vif (a literal).
+ */
 void xldrv_netmap_fatal(struct xldrv_netmap_vif *vif, const char *why)
 {
 	if (vif->broken)
@@ -26,7 +33,9 @@ void xldrv_netmap_fatal(struct xldrv_netmap_vif *vif, const char *why)
 	WRITE_ONCE(vif->broken, true);
 	pr_err_ratelimited("dom%u %s: %s: vif disabled\n", vif->domid,
 			   vif->xdev->nodename, why);
-	xenbus_dev_fatal(vif->xdev, -EPROTO, "%s", why);
+	WRITE_ONCE(vif->fatal_why, why);
+	/* Orders the store above before the work's read of it. */
+	schedule_work(&vif->fatal_work);
 }
 
 /*
@@ -185,7 +194,7 @@ static void xldrv_netmap_tx_limits(struct xldrv_netmap_vif *vif)
  */
 int xldrv_netmap_tx_pass(struct xldrv_netmap_vif *vif, bool *notify)
 {
-	unsigned int nr_pend = 0, nr_copies = 0, i, c;
+	unsigned int nr_pend = 0, nr_copies = 0, pass_bytes = 0, i, c;
 	union xldrv_netmap_tx_slot slot;
 	enum xldrv_netmap_tx_verdict v;
 	RING_IDX prod, cons;
@@ -203,13 +212,16 @@ int xldrv_netmap_tx_pass(struct xldrv_netmap_vif *vif, bool *notify)
 		 */
 		virt_rmb();
 		cons = vif->tx.req_cons;
-		/* Also behind what was taken already (it moved back). */
-		if (prod - vif->tx.rsp_prod_pvt > XLDRV_NETMAP_TX_RING_SIZE ||
-		    prod - cons > XLDRV_NETMAP_TX_RING_SIZE) {
+		if (!xldrv_netmap_prod_ok(prod, cons, vif->tx.rsp_prod_pvt,
+					  XLDRV_NETMAP_TX_RING_SIZE)) {
 			xldrv_netmap_fatal(vif, "tx ring producer index out of range");
 			goto broken;
 		}
 		if (!vif->pkt_open) {
+			/* Between packets: the NIC has enough of ours. */
+			if (prod != cons &&
+			    xldrv_netmap_tx_held(vif, pass_bytes))
+				break;
 			if (prod == cons) {
 				RING_FINAL_CHECK_FOR_REQUESTS(&vif->tx, more);
 				if (!more)
@@ -263,7 +275,9 @@ int xldrv_netmap_tx_pass(struct xldrv_netmap_vif *vif, bool *notify)
 		if (!p->skb) {
 			atomic64_inc(&vif->stats.other_dropped[XLDRV_NETMAP_DROP_NOMEM]);
 			p->status = XEN_NETIF_RSP_DROPPED;
+			continue;
 		}
+		pass_bytes += p->skb->truesize;
 	}
 	if (!nr_pend)
 		return 0;

@@ -41,6 +41,48 @@
 
 #include "netmap.h"
 
+/* Vifs not yet freed: the module's exit waits for their last frame. */
+static atomic_t xldrv_netmap_nr_vifs = ATOMIC_INIT(0);
+
+/*
+ * The last reference goes with the device's remove() or with the last of
+ * its frames the NIC frees (port.c), in softirq context maybe: freed
+ * after a grace period, which kvfree_rcu() waits for anywhere.
+ */
+void xldrv_netmap_vif_put(struct xldrv_netmap_vif *vif)
+{
+	if (!refcount_dec_and_test(&vif->refs))
+		return;
+	kvfree_rcu(vif, rcu);
+	if (atomic_dec_and_test(&xldrv_netmap_nr_vifs))
+		wake_up_var(&xldrv_netmap_nr_vifs);
+}
+
+/*
+ * The thread's fatal error (xldrv_netmap_fatal()) published: Closing.
+ * Under state_lock, which set_state() holds from starting the thread in
+ * connect() until it has written Connected: this Closing comes after
+ * that, whenever the thread failed, and stays until the frontend closes
+ * (frontend_changed()).  disconnect() clears fatal_why under the lock,
+ * with the thread stopped: a work that runs after it publishes nothing,
+ * or its Closing could land on the vif's next connection.
+ */
+static void xldrv_netmap_fatal_work(struct work_struct *work)
+{
+	struct xldrv_netmap_vif *vif = container_of(work,
+						    struct xldrv_netmap_vif,
+						    fatal_work);
+	const char *why;
+
+	mutex_lock(&vif->state_lock);
+	why = READ_ONCE(vif->fatal_why);
+	if (why && vif->state == XenbusStateConnected)
+		xenbus_dev_fatal(vif->xdev, -EPROTO, "%s", why);
+	WRITE_ONCE(vif->fatal_why, NULL);
+	mutex_unlock(&vif->state_lock);
+}
+
+/* Under state_lock. */
 static void xldrv_netmap_disconnect(struct xldrv_netmap_vif *vif)
 {
 	if (vif->on_port)
@@ -49,6 +91,8 @@ static void xldrv_netmap_disconnect(struct xldrv_netmap_vif *vif)
 		kthread_stop(vif->thread);
 		vif->thread = NULL;
 	}
+	/* No thread to set it again; a pending fatal_work does nothing. */
+	WRITE_ONCE(vif->fatal_why, NULL);
 	if (vif->irq) {
 		unbind_from_irqhandler(vif->irq, vif);
 		vif->irq = 0;
@@ -136,7 +180,13 @@ static int xldrv_netmap_connect(struct xldrv_netmap_vif *vif)
 	vif->tx_eoi_prod = vif->tx.sring->req_prod;
 	vif->rx_eoi_prod = vif->rx.sring->req_prod;
 
-	vif->flags = 0;
+	/*
+	 * Not flags = 0: the destructor of a frame of the last connection
+	 * may be setting KICK in it; that frame still counts in nic_bytes.
+	 */
+	clear_bit(XLDRV_NETMAP_F_KICK, &vif->flags);
+	clear_bit(XLDRV_NETMAP_F_EOI, &vif->flags);
+	clear_bit(XLDRV_NETMAP_F_NIC_FULL, &vif->flags);
 	vif->broken = false;
 	vif->pkt_open = false;
 	err = bind_interdomain_evtchn_to_irqhandler_lateeoi(xdev, evtchn,
@@ -451,7 +501,9 @@ static int xldrv_netmap_probe(struct xenbus_device *xdev,
 	skb_queue_head_init(&vif->link_wait);
 	INIT_LIST_HEAD(&vif->port_node);
 	INIT_DELAYED_WORK(&vif->rm_work, xldrv_netmap_rm_work);
+	INIT_WORK(&vif->fatal_work, xldrv_netmap_fatal_work);
 	mutex_init(&vif->state_lock);
+	refcount_set(&vif->refs, 1);
 	dev_set_drvdata(&xdev->dev, vif);
 
 	err = xldrv_netmap_read_config(vif);
@@ -465,6 +517,8 @@ static int xldrv_netmap_probe(struct xenbus_device *xdev,
 	err = xldrv_netmap_sysfs_add(vif);
 	if (err)
 		goto err_put_port;
+	/* From here the vif goes by xldrv_netmap_vif_put(). */
+	atomic_inc(&xldrv_netmap_nr_vifs);
 	mutex_lock(&vif->state_lock);
 	xldrv_netmap_set_state(vif, XenbusStateInitWait);
 	/*
@@ -497,10 +551,17 @@ static void xldrv_netmap_remove(struct xenbus_device *xdev)
 	mutex_lock(&vif->state_lock);
 	xldrv_netmap_disconnect(vif);
 	mutex_unlock(&vif->state_lock);
+	/*
+	 * After the disconnect, not before: its thread, stopped there, is
+	 * what queues the work.  The work takes state_lock.
+	 */
+	cancel_work_sync(&vif->fatal_work);
 	xldrv_netmap_sysfs_del(vif);
 	xldrv_netmap_port_put(vif->port);
 	dev_set_drvdata(&xdev->dev, NULL);
-	kvfree(vif);
+	/* Frames of its still in the NIC hold it; they touch no more. */
+	vif->port = NULL;
+	xldrv_netmap_vif_put(vif);
 }
 
 static const struct xenbus_device_id xldrv_netmap_ids[] = {
@@ -523,4 +584,16 @@ int xldrv_netmap_xenbus_init(void)
 void xldrv_netmap_xenbus_exit(void)
 {
 	xenbus_unregister_driver(&xldrv_netmap_driver);
+	/*
+	 * Every vif removed; frames of theirs the NIC still holds run our
+	 * destructor (port.c) when it frees them.  Their last put is in
+	 * an RCU read section there: once the count is zero, one grace
+	 * period and no destructor is running our code.
+	 */
+	while (!wait_var_event_timeout(&xldrv_netmap_nr_vifs,
+				       !atomic_read(&xldrv_netmap_nr_vifs),
+				       10 * HZ))
+		pr_warn("unloading: %d vif(s) wait for frames their NIC has not freed\n",
+			atomic_read(&xldrv_netmap_nr_vifs));
+	synchronize_rcu();
 }
