@@ -41,6 +41,7 @@
 #include <xen/interface/io/blkif.h>
 
 #include "../common/follow.h"
+#include "../common/strand.h"
 #include "shadow.h"
 
 /* Linux's xvd major: held by xen-blkfront or by us, never both. */
@@ -94,7 +95,8 @@ struct xldrv_blkfront {
 	/* The backend we follow: what our "backend" node names now. */
 	struct xldrv_follow follow;
 	bool removing;
-	bool refused;		/* this backend's disk does not fit ours */
+	/* This backend's disk does not fit ours, or it broke it (strand). */
+	bool refused;
 
 	u16 handle;
 	unsigned int vdevice;
@@ -118,6 +120,12 @@ struct xldrv_blkfront {
 	enum xldrv_blkfront_conn conn;
 	bool failed;		/* recovery timed out: I/O fails at once */
 	bool reset;		/* the ring is broken: make the backend let go */
+	/*
+	 * Bounce and indirect pages the backend answered and kept mapped,
+	 * which only the grant table code frees (common/strand.h); reset
+	 * with each backend we follow.
+	 */
+	struct xldrv_strand strand;
 
 	struct page *ring_page;
 	grant_ref_t ring_ref;
@@ -138,7 +146,11 @@ struct xldrv_blkfront {
 	bool readonly;
 	bool bounce;		/* backend untrusted: data via our own pages */
 
-	struct delayed_work recovery_work;	/* the recovery timeout */
+	/*
+	 * The recovery deadline: armed when a backend is lost, and over only
+	 * once everything held has gone out to a connected one (replay_work).
+	 */
+	struct delayed_work recovery_work;
 	struct delayed_work replay_work;
 	struct work_struct reset_work;
 	struct work_struct scan_work;	/* the first partition scan */
@@ -159,7 +171,7 @@ void xldrv_blkfront_scan_work(struct work_struct *work);
 void xldrv_blkfront_finish(struct xldrv_blkfront *blk, int slot,
 			   blk_status_t status, struct list_head *done);
 void xldrv_blkfront_end_done(struct list_head *done);
-void xldrv_blkfront_fail_all(struct xldrv_blkfront *blk, bool if_down);
+void xldrv_blkfront_fail_all(struct xldrv_blkfront *blk, bool deadline);
 
 /* xenbus.c */
 int xldrv_blkfront_xenbus_init(void);

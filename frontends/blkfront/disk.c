@@ -40,36 +40,43 @@ void xldrv_blkfront_end_done(struct list_head *done)
 }
 
 /*
- * The recovery timeout ran out (@if_down: unless a backend connected
- * meanwhile), or the device is going: everything held fails, and so does
- * what comes, until a backend connects again.
+ * The recovery deadline ran out (@deadline), or the device is going:
+ * what is held fails (xldrv_blkfront_shadow_expires()).  Without a
+ * connected backend that is everything, and so is what comes until one
+ * connects.  With one, it is what never went out to it (a replay stuck
+ * behind grants an earlier backend still maps): I/O never waits longer
+ * than recovery_timeout_s for a backend, connected or not, and the
+ * connected one takes new I/O once nothing is held.  Repeatable.
  */
-void xldrv_blkfront_fail_all(struct xldrv_blkfront *blk, bool if_down)
+void xldrv_blkfront_fail_all(struct xldrv_blkfront *blk, bool deadline)
 {
 	unsigned int i, n = 0;
 	LIST_HEAD(done);
+	bool up;
 
 	spin_lock_irq(&blk->lock);
-	if (if_down && blk->conn == XLDRV_BLKFRONT_UP) {
-		spin_unlock_irq(&blk->lock);
-		return;
-	}
-	blk->failed = true;
+	up = deadline && blk->conn == XLDRV_BLKFRONT_UP;
+	if (!up)
+		blk->failed = true;
 	for (i = 0; i < blk->sh.size; i++) {
-		if (blk->sh.ent[i].state == XLDRV_BLKFRONT_SHADOW_FREE)
+		if (!xldrv_blkfront_shadow_expires(&blk->sh, i, up))
 			continue;
 		xldrv_blkfront_release_grants(blk, i);
 		xldrv_blkfront_finish(blk, i, BLK_STS_IOERR, &done);
 		n++;
 	}
-	/* What waits in blk-mq comes to queue_rq, to fail there. */
+	/*
+	 * What waits in blk-mq comes to queue_rq, to fail there, or (up)
+	 * to go out now that nothing is held.
+	 */
 	if (blk->disk)
 		blk_mq_start_stopped_hw_queues(blk->disk->queue, true);
 	spin_unlock_irq(&blk->lock);
 	xldrv_blkfront_end_done(&done);
 	if (n)
-		pr_warn("%s: %u requests failed: no backend\n",
-			blk->xdev->nodename, n);
+		pr_warn("%s: %u requests failed: %s\n", blk->xdev->nodename, n,
+			up ? "not replayed to the new backend in time" :
+			     "no backend");
 }
 
 static blk_status_t xldrv_blkfront_queue_rq(struct blk_mq_hw_ctx *hctx,

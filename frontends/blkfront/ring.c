@@ -188,7 +188,7 @@ static bool xldrv_blkfront_replay(struct xldrv_blkfront *blk)
 		}
 	}
 	xldrv_blkfront_notify(blk);
-	return !blk->sh.nr_pending;
+	return xldrv_blkfront_shadow_replayed(&blk->sh);
 }
 
 /*
@@ -204,9 +204,16 @@ void xldrv_blkfront_replay_work(struct work_struct *work)
 
 	/* Under the lock, as queue_rq stops them: no start is missed. */
 	spin_lock_irq(&blk->lock);
-	if (blk->conn == XLDRV_BLKFRONT_UP && xldrv_blkfront_replay(blk) &&
-	    blk->disk)
-		blk_mq_start_stopped_hw_queues(blk->disk->queue, true);
+	if (blk->conn == XLDRV_BLKFRONT_UP && xldrv_blkfront_replay(blk)) {
+		/*
+		 * Nothing held any more: the recovery deadline is over.
+		 * Under the lock, which a loss takes to go DOWN before it
+		 * arms the next one: this cannot cancel that.
+		 */
+		cancel_delayed_work(&blk->recovery_work);
+		if (blk->disk)
+			blk_mq_start_stopped_hw_queues(blk->disk->queue, true);
+	}
 	spin_unlock_irq(&blk->lock);
 }
 
@@ -229,7 +236,9 @@ static void xldrv_blkfront_response(struct xldrv_blkfront *blk,
 	struct xldrv_blkfront_slot *s;
 	blk_status_t status;
 	struct scatterlist *sg;
-	unsigned int i;
+	unsigned int limit = xldrv_blkfront_strand_limit(blk->sh.size,
+							 blk->segs);
+	unsigned int i, lost;
 	bool read;
 	int slot;
 	u8 op;
@@ -258,11 +267,26 @@ static void xldrv_blkfront_response(struct xldrv_blkfront *blk,
 				    blk->sh.ent[slot].req.operation ==
 				    BLKIF_OP_INDIRECT ? " (indirect)" : "");
 	/* Grants end before the data is read: it cannot change after. */
-	if (xldrv_blkfront_slot_end_grants(s)) {
+	lost = xldrv_blkfront_slot_end_grants(s);
+	if (lost) {
 		pr_warn_ratelimited("%s: backend answered id %#llx but still maps its pages%s\n",
 				    blk->xdev->nodename, rsp->id,
 				    s->nr_grants ? ": reconnecting" : "");
 		status = BLK_STS_IOERR;
+		/*
+		 * Those we handed to the grant table code (not the block
+		 * layer's, which stay with the request) are ours no more
+		 * until it lets go: past the bound, this backend goes for
+		 * good (xenbus.c), after this request.
+		 */
+		if (xldrv_strand_add(&blk->strand, lost - s->nr_grants,
+				     limit)) {
+			pr_warn_ratelimited("%s: backend dom%u answered requests but kept more than %u of our pages mapped: not using it again\n",
+					    blk->xdev->nodename,
+					    blk->follow.backend_id, limit);
+			blk->reset = true;
+			schedule_work(&blk->reset_work);
+		}
 		/*
 		 * The block layer's pages cannot be given back while mapped:
 		 * the request stays, to go to the next ring once they are

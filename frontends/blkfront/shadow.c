@@ -174,6 +174,33 @@ int xldrv_blkfront_shadow_replay_next(const struct xldrv_blkfront_shadow *sh)
 }
 
 /*
+ * Whether everything held has gone out on the current ring: until then,
+ * the recovery deadline set when the last backend was lost still runs,
+ * connected or not.
+ */
+bool xldrv_blkfront_shadow_replayed(const struct xldrv_blkfront_shadow *sh)
+{
+	return sh->gen && !sh->nr_pending;
+}
+
+/*
+ * Whether @slot fails when the recovery deadline runs out (@up: a backend
+ * is connected).  Without one, everything held does.  With one, what has
+ * not gone out to it yet: a replay stuck behind grants an earlier backend
+ * still maps, and whatever waits behind that.  What the connected backend
+ * has is its to answer.
+ */
+bool xldrv_blkfront_shadow_expires(const struct xldrv_blkfront_shadow *sh,
+				   int slot, bool up)
+{
+	u8 state = sh->ent[slot].state;
+
+	if (state == XLDRV_BLKFRONT_SHADOW_FREE)
+		return false;
+	return !up || state == XLDRV_BLKFRONT_SHADOW_PENDING;
+}
+
+/*
  * Segments per request a backend takes, from its
  * feature-max-indirect-segments (0 if it has none): indirect requests
  * only pay off above the 11 a direct one carries, and blkif has room
@@ -214,6 +241,17 @@ unsigned int xldrv_blkfront_nr_ind_pages(unsigned int nr_segs)
 		return 0;
 	return (nr_segs + XLDRV_BLKFRONT_SEGS_PER_IND_PAGE - 1) /
 	       XLDRV_BLKFRONT_SEGS_PER_IND_PAGE;
+}
+
+/*
+ * Pages a backend may strand on our side (common/strand.h), for a ring of
+ * @size requests of @segs segments: data pages and indirect pages alike.
+ */
+unsigned int xldrv_blkfront_strand_limit(unsigned int size,
+					 unsigned int segs)
+{
+	return XLDRV_BLKFRONT_STRAND_RINGS * size *
+	       (segs + xldrv_blkfront_nr_ind_pages(segs));
 }
 
 /*

@@ -33,6 +33,14 @@
 	((XLDRV_BLKFRONT_MAX_SEGS + XLDRV_BLKFRONT_SEGS_PER_IND_PAGE - 1) / \
 	 XLDRV_BLKFRONT_SEGS_PER_IND_PAGE)
 
+/*
+ * Rings' worth of pages a backend may strand (common/strand.h) before we
+ * stop using it: one ring's worth is what a backend that breaks down
+ * with every request out could leave, and twice that is already no
+ * accident.
+ */
+#define XLDRV_BLKFRONT_STRAND_RINGS 2u
+
 /* What xldrv_blkfront_shadow_get()/_replay_next() return instead of a slot. */
 #define XLDRV_BLKFRONT_SHADOW_NONE (-1)	/* nothing (left) to hand out */
 #define XLDRV_BLKFRONT_SHADOW_WAIT (-2)	/* a flush waits for earlier I/O */
@@ -80,11 +88,16 @@ int xldrv_blkfront_shadow_lookup(const struct xldrv_blkfront_shadow *sh,
 void xldrv_blkfront_shadow_ring_lost(struct xldrv_blkfront_shadow *sh);
 void xldrv_blkfront_shadow_new_ring(struct xldrv_blkfront_shadow *sh);
 int xldrv_blkfront_shadow_replay_next(const struct xldrv_blkfront_shadow *sh);
+bool xldrv_blkfront_shadow_replayed(const struct xldrv_blkfront_shadow *sh);
+bool xldrv_blkfront_shadow_expires(const struct xldrv_blkfront_shadow *sh,
+				   int slot, bool up);
 
 unsigned int xldrv_blkfront_backend_segs(unsigned int feature);
 unsigned int xldrv_blkfront_disk_segs(unsigned int offered,
 				      unsigned int param);
 unsigned int xldrv_blkfront_nr_ind_pages(unsigned int nr_segs);
+unsigned int xldrv_blkfront_strand_limit(unsigned int size,
+					 unsigned int segs);
 void xldrv_blkfront_shadow_rw(struct blkif_request *req, u8 op, u16 handle,
 			      u64 sector, unsigned int nr_segs);
 u8 xldrv_blkfront_req_op(const struct blkif_request *req);

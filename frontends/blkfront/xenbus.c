@@ -37,7 +37,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
-#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <xen/events.h>
 #include <xen/page.h>
@@ -82,6 +81,20 @@ static void xldrv_blkfront_ring_down(struct xldrv_blkfront *blk)
 	/* Freed once the backend has unmapped it, if it still does. */
 	gnttab_end_foreign_access(blk->ring_ref, blk->ring_page);
 	blk->ring_page = NULL;
+}
+
+/*
+ * Whether the backend we follow stranded more of our pages than we let it
+ * (ring.c): then it is refused, as one whose disk does not fit.
+ */
+static bool xldrv_blkfront_stranded(struct xldrv_blkfront *blk)
+{
+	bool over;
+
+	spin_lock_irq(&blk->lock);
+	over = blk->strand.over;
+	spin_unlock_irq(&blk->lock);
+	return over;
 }
 
 /* The backend is lost to us, for now: hold I/O until the timeout. */
@@ -269,12 +282,15 @@ static void xldrv_blkfront_connect(struct xldrv_blkfront *blk)
 		goto refuse;
 	}
 
+	/*
+	 * The recovery deadline, if one runs, goes on until everything held
+	 * is out on this ring: the replay work ends it.
+	 */
 	spin_lock_irq(&blk->lock);
 	blk->conn = XLDRV_BLKFRONT_UP;
 	blk->failed = false;
 	blk->bounce = blk->next_bounce;
 	spin_unlock_irq(&blk->lock);
-	cancel_delayed_work(&blk->recovery_work);
 
 	if (!blk->disk) {
 		xenbus_switch_state(xdev, XenbusStateConnected);
@@ -351,14 +367,9 @@ static void xldrv_blkfront_update(struct xldrv_follow *f, bool recheck)
 	struct xenbus_device *xdev = blk->xdev;
 	enum xenbus_state be;
 	bool online;
-	unsigned int noio;
 
+	/* memalloc_noio is set: see xldrv_follow_call(). */
 	mutex_lock(&blk->mutex);
-	/*
-	 * This is the xenwatch thread, which every xvd disk's recovery
-	 * needs: reclaim here must not wait on I/O they hold.
-	 */
-	noio = memalloc_noio_save();
 	if (blk->removing)
 		goto out;
 	switch (recheck ? xldrv_follow_refresh(f) : XLDRV_FOLLOW_SAME) {
@@ -366,7 +377,11 @@ static void xldrv_blkfront_update(struct xldrv_follow *f, bool recheck)
 		xldrv_blkfront_lose(blk, "backend moved");
 		fallthrough;
 	case XLDRV_FOLLOW_NEW:
+		/* A backend we have not judged yet; no ring (DOWN). */
 		blk->refused = false;
+		spin_lock_irq(&blk->lock);
+		xldrv_strand_reset(&blk->strand);
+		spin_unlock_irq(&blk->lock);
 		break;
 	case XLDRV_FOLLOW_SAME:
 		break;
@@ -380,6 +395,9 @@ static void xldrv_blkfront_update(struct xldrv_follow *f, bool recheck)
 		/* A backend (re)starting: offer it a ring (see above). */
 		if (blk->conn == XLDRV_BLKFRONT_UP)
 			xldrv_blkfront_lose(blk, "backend restarted");
+		/* Even if the reset work has not run yet: never again. */
+		if (xldrv_blkfront_stranded(blk))
+			blk->refused = true;
 		if (blk->refused) {
 			if (be != XenbusStateInitWait)
 				xenbus_switch_state(xdev,
@@ -448,7 +466,6 @@ static void xldrv_blkfront_update(struct xldrv_follow *f, bool recheck)
 		break;
 	}
 out:
-	memalloc_noio_restore(noio);
 	mutex_unlock(&blk->mutex);
 }
 
@@ -458,22 +475,32 @@ static void xldrv_blkfront_otherend_changed(struct xenbus_device *xdev,
 {
 	struct xldrv_blkfront *blk = dev_get_drvdata(&xdev->dev);
 
-	if (blk && xldrv_follow_core_event(&blk->follow))
-		xldrv_blkfront_update(&blk->follow, true);
+	if (blk)
+		xldrv_follow_otherend_changed(&blk->follow);
 }
 
 /*
  * The backend broke the ring protocol (the interrupt handler saw it):
- * drop the ring and make the backend close, which starts a reconnect.
+ * drop the ring and make the backend close, which starts a reconnect,
+ * or, if it stranded too many of our pages, the wait for another.
  */
 static void xldrv_blkfront_reset_work(struct work_struct *work)
 {
 	struct xldrv_blkfront *blk = container_of(work, struct xldrv_blkfront,
 						  reset_work);
+	bool stranded;
 
 	mutex_lock(&blk->mutex);
+	stranded = xldrv_blkfront_stranded(blk);
 	if (!blk->removing && blk->reset) {
-		xldrv_blkfront_lose(blk, "ring protocol broken");
+		/*
+		 * Stranding our pages is no accident a reconnect mends: wait
+		 * for another backend, as for one whose disk does not fit.
+		 */
+		if (stranded)
+			blk->refused = true;
+		xldrv_blkfront_lose(blk, stranded ? "backend keeps our pages" :
+						    "ring protocol broken");
 		xenbus_switch_state(blk->xdev, XenbusStateClosed);
 	}
 	spin_lock_irq(&blk->lock);

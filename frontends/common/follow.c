@@ -5,12 +5,26 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <xen/events.h>
 #include <xen/interface/event_channel.h>
 #include <asm/xen/hypercall.h>
 
 #include "../common/follow.h"
+
+/*
+ * Every changed() call, from our watches and the core's, comes through
+ * here.  This is the xenwatch thread, which every xvd disk's recovery
+ * needs: reclaim in changed() must not wait on I/O they hold.
+ */
+static void xldrv_follow_call(struct xldrv_follow *f, bool recheck)
+{
+	unsigned int noio = memalloc_noio_save();
+
+	f->changed(f, recheck);
+	memalloc_noio_restore(noio);
+}
 
 static void xldrv_follow_state_changed(struct xenbus_watch *watch,
 				       const char *path, const char *token)
@@ -22,7 +36,7 @@ static void xldrv_follow_state_changed(struct xenbus_watch *watch,
 	 * Always the backend we follow: a move unregisters this watch,
 	 * which drops its queued events, and the node watch reports it.
 	 */
-	f->changed(f, false);
+	xldrv_follow_call(f, false);
 }
 
 static void xldrv_follow_node_changed(struct xenbus_watch *watch,
@@ -31,7 +45,7 @@ static void xldrv_follow_node_changed(struct xenbus_watch *watch,
 	struct xldrv_follow *f = container_of(watch, struct xldrv_follow,
 					      node_watch);
 
-	f->changed(f, true);
+	xldrv_follow_call(f, true);
 }
 
 /* Watch our backend node: that fires once at once, and starts it all. */
@@ -131,14 +145,15 @@ enum xenbus_state xldrv_follow_state(struct xldrv_follow *f, bool *online)
 }
 
 /*
- * The xenbus core's own watch on the backend of probe time: when that is
- * the backend we follow, our state watch has seen the same write, and a
- * second update() would only delay the next one.  Otherwise it is one
- * more reason to look (and refresh).
+ * For the frontend's otherend_changed: the xenbus core's own watch on the
+ * backend of probe time.  When that is the backend we follow, our state
+ * watch has seen the same write, and a second changed() would only delay
+ * the next one.  Otherwise it is one more reason to look (and refresh).
  */
-bool xldrv_follow_core_event(struct xldrv_follow *f)
+void xldrv_follow_otherend_changed(struct xldrv_follow *f)
 {
-	return !f->backend || strcmp(f->backend, f->xdev->otherend);
+	if (!f->backend || strcmp(f->backend, f->xdev->otherend))
+		xldrv_follow_call(f, true);
 }
 
 /*

@@ -9,9 +9,10 @@
  * backend's state instead, and leaves the core's fields alone.
  *
  * Every watch calls the frontend's changed() callback, always in the
- * xenwatch thread; it calls xldrv_follow_refresh() first when told to
- * recheck (the backend node may have changed), then reads the backend's
- * state afresh and acts on it.  Each xenstore read is a round trip
+ * xenwatch thread and with memalloc_noio set (follow.c); it calls
+ * xldrv_follow_refresh() first when told to recheck (the backend node
+ * may have changed), then reads the backend's state afresh and acts on
+ * it.  Each xenstore read is a round trip
  * between domains (some 10 ms under the lab's emulation) on the way
  * back from a driver domain restart: none is made twice.
  */
@@ -41,7 +42,7 @@ int xldrv_follow_start(struct xldrv_follow *f, struct xenbus_device *xdev,
 void xldrv_follow_stop(struct xldrv_follow *f);
 enum xldrv_follow_change xldrv_follow_refresh(struct xldrv_follow *f);
 enum xenbus_state xldrv_follow_state(struct xldrv_follow *f, bool *online);
-bool xldrv_follow_core_event(struct xldrv_follow *f);
+void xldrv_follow_otherend_changed(struct xldrv_follow *f);
 int xldrv_follow_bind(struct xldrv_follow *f, irq_handler_t handler,
 		      const char *name, void *dev_id, evtchn_port_t *port);
 

@@ -41,6 +41,29 @@ void xldrv_netfront_protocol_error(struct xldrv_netfront *nf,
 	schedule_work(&nf->reset_work);
 }
 
+/*
+ * A slot of the ring @s counts for (@size slots) was answered with its
+ * page still mapped, which that page's grant end handed to the grant
+ * table code; under that ring's lock.  Past the bound the backend is
+ * broken: its rings go, and the xenbus side waits for another backend
+ * (xenbus.c, reset_work).
+ */
+void xldrv_netfront_strand(struct xldrv_netfront *nf, struct xldrv_strand *s,
+			   unsigned int size)
+{
+	unsigned int limit = XLDRV_NETFRONT_STRAND_LIMIT(size);
+
+	if (!xldrv_strand_add(s, 1, limit))
+		return;
+	pr_warn_ratelimited("%s: backend %s answered slots but kept more than %u of our pages mapped: not using it again\n",
+			    nf->xdev->nodename, nf->follow.backend, limit);
+	/* Already set: the reset work to come sees the strand too. */
+	if (test_and_set_bit(0, &nf->reset))
+		return;
+	atomic64_inc(&nf->xstats.protocol_errors);
+	schedule_work(&nf->reset_work);
+}
+
 static bool xldrv_netfront_live(struct xldrv_netfront *nf)
 {
 	return nf->conn == XLDRV_NETFRONT_UP && !test_bit(0, &nf->reset);

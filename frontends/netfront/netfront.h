@@ -40,6 +40,7 @@
 #include <xen/interface/io/netif.h>
 
 #include "../common/follow.h"
+#include "../common/strand.h"
 #include "proto.h"
 
 #define XLDRV_NETFRONT_TX_SIZE __CONST_RING_SIZE(xen_netif_tx, XEN_PAGE_SIZE)
@@ -134,6 +135,8 @@ struct xldrv_netfront {
 	/* The backend we follow: what our "backend" node names now. */
 	struct xldrv_follow follow;
 	bool removing;
+	/* This backend stranded too many of our pages: wait for another. */
+	bool refused;
 
 	enum xldrv_netfront_conn conn;
 	/* Bit 0: the ring is broken, the reset work makes the backend let go. */
@@ -163,6 +166,8 @@ struct xldrv_netfront {
 	struct xldrv_netfront_id tx_id_ent[XLDRV_NETFRONT_TX_SIZE];
 	struct xldrv_netfront_txbuf txb[XLDRV_NETFRONT_TX_SIZE];
 	struct xldrv_netfront_grefs tx_grefs;	/* under tx_lock */
+	/* tx pages this backend answered and kept mapped (common/strand.h) */
+	struct xldrv_strand tx_strand;	/* under tx_lock */
 
 	struct xen_netif_rx_front_ring rx;
 	struct page *rx_ring_page;
@@ -171,6 +176,7 @@ struct xldrv_netfront {
 	struct xldrv_netfront_id rx_id_ent[XLDRV_NETFRONT_RX_SIZE];
 	struct xldrv_netfront_rxbuf rxb[XLDRV_NETFRONT_RX_SIZE];
 	struct xldrv_netfront_grefs rx_grefs;	/* under rx_lock */
+	struct xldrv_strand rx_strand;	/* under rx_lock: as tx_strand */
 	/*
 	 * A backend answered a slot whose page it still maps: no pool of
 	 * grant references from then on, for the device's life (grant.c).
@@ -222,6 +228,8 @@ int xldrv_netfront_poll(struct napi_struct *napi, int budget);
 irqreturn_t xldrv_netfront_interrupt(int irq, void *data);
 void xldrv_netfront_protocol_error(struct xldrv_netfront *nf,
 				   const char *what);
+void xldrv_netfront_strand(struct xldrv_netfront *nf, struct xldrv_strand *s,
+			   unsigned int size);
 bool xldrv_netfront_rearm(struct xldrv_netfront *nf);
 
 /* xenbus.c */

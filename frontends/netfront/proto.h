@@ -27,6 +27,13 @@
 /* netif's pages are Xen's, whatever the kernel's page size. */
 #define XLDRV_NETFRONT_XEN_PAGE 4096u
 
+/*
+ * Pages a backend may strand on our side (common/strand.h) on a ring of
+ * @size slots, a page each, before we stop using it: twice what a backend
+ * breaking down with the ring full could leave.
+ */
+#define XLDRV_NETFRONT_STRAND_LIMIT(size) (2u * (size))
+
 struct xldrv_netfront_id {
 	u16 id;		/* as last issued */
 	u8 tag;		/* times issued, wrapping: the id's high byte */

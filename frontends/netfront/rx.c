@@ -159,6 +159,8 @@ static struct sk_buff *xldrv_netfront_rx_take(struct xldrv_netfront *nf,
 		if (!xldrv_netfront_rx_end_grant(nf, b)) {
 			pr_warn_ratelimited("%s: backend answered an rx request but still maps its page\n",
 					    nf->xdev->nodename);
+			xldrv_netfront_strand(nf, &nf->rx_strand,
+					      XLDRV_NETFRONT_RX_SIZE);
 			ok = false;
 		}
 		xldrv_netfront_ids_put(&nf->rx_ids, (cons + i) & mask);

@@ -324,9 +324,12 @@ static void xldrv_netfront_tx_done(struct xldrv_netfront *nf, int slot,
 		}
 		u64_stats_update_end(&nf->tx_stats.syncp);
 	}
-	if (!xldrv_netfront_tx_release(nf, b, status == XEN_NETIF_RSP_OKAY))
+	if (!xldrv_netfront_tx_release(nf, b, status == XEN_NETIF_RSP_OKAY)) {
 		pr_warn_ratelimited("%s: backend answered tx id %#x but still maps its page\n",
 				    nf->xdev->nodename, nf->tx_id_ent[slot].id);
+		xldrv_netfront_strand(nf, &nf->tx_strand,
+				      XLDRV_NETFRONT_TX_SIZE);
+	}
 	b->head = false;
 	xldrv_netfront_ids_put(&nf->tx_ids, slot);
 }

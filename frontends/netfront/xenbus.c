@@ -35,7 +35,6 @@
 
 #include <linux/etherdevice.h>
 #include <linux/module.h>
-#include <linux/sched/mm.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <net/sch_generic.h>
@@ -82,6 +81,22 @@ static void xldrv_netfront_ring_down(struct xldrv_netfront *nf)
 	nf->tx_ring_page = NULL;
 	nf->rx_ring_page = NULL;
 	clear_bit(0, &nf->reset);
+}
+
+/*
+ * Whether the backend we follow stranded more of our pages than we let it
+ * (main.c, xldrv_netfront_strand()): then it is refused.
+ */
+static bool xldrv_netfront_stranded(struct xldrv_netfront *nf)
+{
+	bool over;
+
+	spin_lock_bh(&nf->tx_lock);
+	spin_lock(&nf->rx_lock);
+	over = nf->tx_strand.over || nf->rx_strand.over;
+	spin_unlock(&nf->rx_lock);
+	spin_unlock_bh(&nf->tx_lock);
+	return over;
 }
 
 /* The backend is lost to us, for now: carrier off until one connects. */
@@ -360,18 +375,28 @@ static void xldrv_netfront_update(struct xldrv_follow *f, bool recheck)
 	enum xenbus_state be;
 	bool online;
 	int err;
-	unsigned int noio;
 
+	/* memalloc_noio is set: see xldrv_follow_call(). */
 	mutex_lock(&nf->mutex);
-	/*
-	 * This is the xenwatch thread, which every xvd disk's recovery
-	 * needs: reclaim here must not wait on I/O they hold.
-	 */
-	noio = memalloc_noio_save();
 	if (nf->removing)
 		goto out;
-	if (recheck && xldrv_follow_refresh(f) == XLDRV_FOLLOW_MOVED)
+	switch (recheck ? xldrv_follow_refresh(f) : XLDRV_FOLLOW_SAME) {
+	case XLDRV_FOLLOW_MOVED:
 		xldrv_netfront_lose(nf, "backend moved");
+		fallthrough;
+	case XLDRV_FOLLOW_NEW:
+		/* A backend we have not judged yet; no rings (DOWN). */
+		nf->refused = false;
+		spin_lock_bh(&nf->tx_lock);
+		spin_lock(&nf->rx_lock);
+		xldrv_strand_reset(&nf->tx_strand);
+		xldrv_strand_reset(&nf->rx_strand);
+		spin_unlock(&nf->rx_lock);
+		spin_unlock_bh(&nf->tx_lock);
+		break;
+	case XLDRV_FOLLOW_SAME:
+		break;
+	}
 	be = xldrv_follow_state(f, &online);
 
 	switch (be) {
@@ -381,6 +406,16 @@ static void xldrv_netfront_update(struct xldrv_follow *f, bool recheck)
 		/* A backend (re)starting: offer it rings (see above). */
 		if (nf->conn == XLDRV_NETFRONT_UP || nf->opening)
 			xldrv_netfront_lose(nf, "backend restarted");
+		/* Even if the reset work has not run yet: never again. */
+		if (xldrv_netfront_stranded(nf))
+			nf->refused = true;
+		if (nf->refused) {
+			/* Not this one again, only another (reset_work). */
+			if (be != XenbusStateInitWait)
+				xenbus_switch_state(xdev,
+						    XenbusStateInitialising);
+			break;
+		}
 		if (nf->conn == XLDRV_NETFRONT_DOWN) {
 			/*
 			 * Still Connected from the rings we dropped: the
@@ -435,7 +470,6 @@ static void xldrv_netfront_update(struct xldrv_follow *f, bool recheck)
 		break;
 	}
 out:
-	memalloc_noio_restore(noio);
 	mutex_unlock(&nf->mutex);
 }
 
@@ -445,8 +479,8 @@ static void xldrv_netfront_otherend_changed(struct xenbus_device *xdev,
 {
 	struct xldrv_netfront *nf = dev_get_drvdata(&xdev->dev);
 
-	if (nf && xldrv_follow_core_event(&nf->follow))
-		xldrv_netfront_update(&nf->follow, true);
+	if (nf)
+		xldrv_follow_otherend_changed(&nf->follow);
 }
 
 /* NAPI saw the protocol broken: drop the rings, make the backend close. */
@@ -454,10 +488,19 @@ static void xldrv_netfront_reset_work(struct work_struct *work)
 {
 	struct xldrv_netfront *nf = container_of(work, struct xldrv_netfront,
 						 reset_work);
+	bool stranded;
 
 	mutex_lock(&nf->mutex);
+	stranded = xldrv_netfront_stranded(nf);
 	if (!nf->removing && test_bit(0, &nf->reset)) {
-		xldrv_netfront_lose(nf, "ring protocol broken");
+		/*
+		 * Stranding our pages is no accident a reconnect mends: wait
+		 * for another backend.
+		 */
+		if (stranded)
+			nf->refused = true;
+		xldrv_netfront_lose(nf, stranded ? "backend keeps our pages" :
+						   "ring protocol broken");
 		xenbus_switch_state(nf->xdev, XenbusStateClosed);
 	}
 	clear_bit(0, &nf->reset);

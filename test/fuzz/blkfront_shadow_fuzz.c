@@ -30,7 +30,7 @@ enum step {
 	STEP_LOST,	/* the backend goes: the ring is torn down */
 	STEP_RING,	/* a backend connects: a new ring, then the replay */
 	STEP_REPLAY,	/* the replay work runs again (after a completion) */
-	STEP_FAIL,	/* the recovery timeout: everything held fails */
+	STEP_FAIL,	/* the recovery deadline: what is held fails */
 	STEP_MAX,
 };
 
@@ -270,12 +270,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			replay(step);
 			break;
 		case STEP_FAIL:
-			/* Only while no backend is connected. */
-			if (sh.gen)
-				break;
-			for (i = 0; i < sh.size; i++)
-				if (m[i].state != XLDRV_BLKFRONT_SHADOW_FREE)
+			/*
+			 * Without a ring, everything held fails; with one
+			 * (taken as connected), what never went out on it:
+			 * a replay stuck behind an old backend's grants.
+			 */
+			for (i = 0; i < sh.size; i++) {
+				bool want = sh.gen ?
+					m[i].state == XLDRV_BLKFRONT_SHADOW_PENDING :
+					m[i].state != XLDRV_BLKFRONT_SHADOW_FREE;
+
+				if (xldrv_blkfront_shadow_expires(&sh, (int)i,
+								  sh.gen) != want)
+					fail("the deadline fails the wrong requests",
+					     step);
+				if (want)
 					end((int)i, step);
+			}
+			if (sh.gen && !xldrv_blkfront_shadow_replayed(&sh))
+				fail("held requests left after the deadline",
+				     step);
 			break;
 		}
 		check_counts(step);

@@ -4,10 +4,12 @@
  * shadow.c): request ids across rings, and the order requests are
  * replayed in after a reconnect.  First fixed cases, then random runs of
  * requests, answers and lost rings checked against a model.  Then the
- * helpers that size and build indirect requests.
+ * helpers that size and build indirect requests, the recovery deadline
+ * after a reconnect, and the bound on pages a backend may strand.
  */
 #include "check.h"
 #include "blkfront/shadow.c"
+#include "common/strand.h"
 
 #define SIZE 32
 
@@ -413,6 +415,123 @@ static void test_build(void)
 	CHECK_EQ(xldrv_blkfront_req_op(&req), BLKIF_OP_DISCARD);
 }
 
+/* What fail_all() does at the recovery deadline: how many failed. */
+static int expire(bool up)
+{
+	int i, n = 0;
+
+	for (i = 0; i < SIZE; i++) {
+		if (!xldrv_blkfront_shadow_expires(&sh, i, up))
+			continue;
+		xldrv_blkfront_shadow_put(&sh, i);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * The recovery deadline across a reconnect: it is over only once all
+ * that was held has gone out to the new backend, and if it runs out
+ * first, what is still held fails, and only that.
+ */
+static void test_deadline(void)
+{
+	int r0, w1, f2, w3, w;
+	u64 id_r0;
+
+	xldrv_blkfront_shadow_init(&sh, ent, SIZE);
+	xldrv_blkfront_shadow_new_ring(&sh);
+	r0 = get(BLKIF_OP_READ);
+	w1 = get(BLKIF_OP_WRITE);
+	f2 = get(BLKIF_OP_FLUSH_DISKCACHE);
+	w3 = get(BLKIF_OP_WRITE);
+	CHECK(!xldrv_blkfront_shadow_replayed(&sh));
+	xldrv_blkfront_shadow_issue(&sh, r0);
+	xldrv_blkfront_shadow_issue(&sh, w1);
+	xldrv_blkfront_shadow_issue(&sh, f2);
+	xldrv_blkfront_shadow_issue(&sh, w3);
+	CHECK(xldrv_blkfront_shadow_replayed(&sh));
+
+	/* The backend goes: nothing is out on a ring. */
+	xldrv_blkfront_shadow_ring_lost(&sh);
+	CHECK(!xldrv_blkfront_shadow_replayed(&sh));
+	/*
+	 * A new one connects.  r0 goes out to it; w1's pages are still
+	 * mapped by the old backend (hung, not dead), so the replay stops
+	 * there, and the flush and w3 wait behind it.
+	 */
+	xldrv_blkfront_shadow_new_ring(&sh);
+	CHECK(!xldrv_blkfront_shadow_replayed(&sh));
+	CHECK_EQ(xldrv_blkfront_shadow_replay_next(&sh), r0);
+	id_r0 = xldrv_blkfront_shadow_issue(&sh, r0);
+	CHECK_EQ(xldrv_blkfront_shadow_replay_next(&sh), w1);
+	CHECK(!xldrv_blkfront_shadow_replayed(&sh));
+
+	/*
+	 * The deadline runs out, connected: what never went out fails;
+	 * r0 is the new backend's to answer.
+	 */
+	CHECK(!xldrv_blkfront_shadow_expires(&sh, r0, true));
+	CHECK(xldrv_blkfront_shadow_expires(&sh, w1, true));
+	CHECK(xldrv_blkfront_shadow_expires(&sh, f2, true));
+	CHECK(xldrv_blkfront_shadow_expires(&sh, w3, true));
+	CHECK_EQ(expire(true), 3);
+	CHECK(xldrv_blkfront_shadow_replayed(&sh));
+	CHECK_EQ(xldrv_blkfront_shadow_replay_next(&sh),
+		 XLDRV_BLKFRONT_SHADOW_NONE);
+	/* Repeated (the timer and the replay work race): nothing more. */
+	CHECK_EQ(expire(true), 0);
+	CHECK_EQ(answer(id_r0), r0);
+	CHECK_EQ(sh.nr_busy, 0);
+
+	/* Without a backend, everything held fails, on a ring or not. */
+	w = get(BLKIF_OP_WRITE);
+	xldrv_blkfront_shadow_issue(&sh, w);
+	CHECK(xldrv_blkfront_shadow_expires(&sh, w, false));
+	xldrv_blkfront_shadow_ring_lost(&sh);
+	CHECK_EQ(expire(false), 1);
+	CHECK_EQ(sh.nr_busy, 0);
+	CHECK_EQ(expire(false), 0);
+}
+
+/* The pages a backend may strand before we stop using it. */
+static void test_strand(void)
+{
+	unsigned int limit = xldrv_blkfront_strand_limit(SIZE, 32);
+	struct xldrv_strand st;
+	unsigned int i;
+
+	/* Two rings' worth: data pages and the segment list's. */
+	CHECK_EQ(limit, 2 * SIZE * (32 + 1));
+	CHECK_EQ(xldrv_blkfront_strand_limit(SIZE, 11), 2 * SIZE * 11);
+	CHECK_EQ(xldrv_blkfront_strand_limit(SIZE, 256), 2 * SIZE * (256 + 1));
+
+	/* Every request of two rings answered with its 33 pages mapped. */
+	xldrv_strand_reset(&st);
+	for (i = 0; i < 2 * SIZE; i++)
+		CHECK(!xldrv_strand_add(&st, 32 + 1, limit));
+	CHECK(!st.over);
+	/* One page more: broken, said once. */
+	CHECK(xldrv_strand_add(&st, 1, limit));
+	CHECK(st.over);
+	CHECK(!xldrv_strand_add(&st, 1, limit));
+	CHECK(!xldrv_strand_add(&st, 33, limit));
+	CHECK(st.over);
+	/* A new backend starts from nothing. */
+	xldrv_strand_reset(&st);
+	CHECK(!st.over);
+	CHECK(!xldrv_strand_add(&st, 0, limit));
+	CHECK(!xldrv_strand_add(&st, limit, limit));
+	CHECK(xldrv_strand_add(&st, 1, limit));
+	/* No wrap-around, whatever the count. */
+	xldrv_strand_reset(&st);
+	CHECK(!xldrv_strand_add(&st, 1, limit));
+	CHECK(xldrv_strand_add(&st, ~0u, limit));
+	/* A disk not made yet has no requests, and a limit of 0. */
+	xldrv_strand_reset(&st);
+	CHECK(xldrv_strand_add(&st, 1, xldrv_blkfront_strand_limit(SIZE, 0)));
+}
+
 int main(void)
 {
 	test_fixed();
@@ -421,5 +540,7 @@ int main(void)
 	test_random();
 	test_segs();
 	test_build();
+	test_deadline();
+	test_strand();
 	return check_done("xldrv_blkfront_shadow");
 }

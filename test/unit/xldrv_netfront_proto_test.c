@@ -8,6 +8,7 @@
  */
 #include "check.h"
 #include "netfront/proto.c"
+#include "common/strand.h"
 
 #define RXS 256u
 
@@ -386,6 +387,38 @@ static void test_rx_random(void)
 	       bad);
 }
 
+/*
+ * The pages a backend may strand on one ring before we stop using it,
+ * counted a slot at a time as rx.c and tx.c do.  The lab's hostile
+ * backend (frontend-hostile-backend) holds 8 rx pages twice: far below.
+ */
+static void test_strand(void)
+{
+	unsigned int limit = XLDRV_NETFRONT_STRAND_LIMIT(256);
+	struct xldrv_strand st;
+	unsigned int i, said = 0;
+
+	CHECK_EQ(limit, 512);
+	xldrv_strand_reset(&st);
+	for (i = 0; i < 16; i++)
+		said += xldrv_strand_add(&st, 1, limit);
+	CHECK_EQ(said, 0);
+	CHECK(!st.over);
+	/* Every slot of two rings, then one more: broken, said once. */
+	for (; i < limit; i++)
+		said += xldrv_strand_add(&st, 1, limit);
+	CHECK_EQ(said, 0);
+	for (; i < 4 * limit; i++)
+		said += xldrv_strand_add(&st, 1, limit);
+	CHECK_EQ(said, 1);
+	CHECK(st.over);
+	/* The next backend starts from nothing. */
+	xldrv_strand_reset(&st);
+	CHECK(!st.over);
+	CHECK_EQ(st.pages, 0);
+	CHECK(!xldrv_strand_add(&st, 1, limit));
+}
+
 int main(void)
 {
 	test_tx_ids();
@@ -394,5 +427,6 @@ int main(void)
 	test_tx_rsp();
 	test_rx_fixed();
 	test_rx_random();
+	test_strand();
 	return check_done("xldrv_netfront_proto");
 }
