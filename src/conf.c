@@ -41,6 +41,8 @@ static void dd_defaults(struct dd_conf *d)
 	d->backoff_max_ms = 60 * 1000;
 	d->heartbeat_timeout_ms = 10 * 1000;
 	d->boot_timeout_ms = 120 * 1000;
+	/* Creates took up to a minute in the lab, under emulation. */
+	d->libxl_timeout_ms = 300 * 1000;
 }
 
 /* Domain names: what xl accepts that is also safe in a path and a log. */
@@ -134,6 +136,8 @@ static const struct dd_key {
 	  offsetof(struct dd_conf, heartbeat_timeout_ms), 0, 3600 },
 	{ "boot-timeout", K_SEC, offsetof(struct dd_conf, boot_timeout_ms),
 	  1, 3600 },
+	{ "libxl-timeout", K_SEC, offsetof(struct dd_conf, libxl_timeout_ms),
+	  10, 3600 },
 };
 
 #define NR_DD_KEYS ARRAY_SIZE(dd_keys)
@@ -413,7 +417,8 @@ void conf_print(FILE *f, const struct conf *c)
 		fprintf(f, "\n[%s]\nconfig = %s\nrestart = %s\n"
 			"max-restarts = %u\nwindow = %llu\n"
 			"backoff-initial-ms = %llu\nbackoff-max-ms = %llu\n"
-			"heartbeat-timeout = %llu\nboot-timeout = %llu\n",
+			"heartbeat-timeout = %llu\nboot-timeout = %llu\n"
+			"libxl-timeout = %llu\n",
 			d->name, d->config,
 			d->restart == RESTART_ALWAYS ? "always" : "never",
 			d->max_restarts,
@@ -421,6 +426,7 @@ void conf_print(FILE *f, const struct conf *c)
 			(unsigned long long)d->backoff_initial_ms,
 			(unsigned long long)d->backoff_max_ms,
 			(unsigned long long)d->heartbeat_timeout_ms / 1000,
-			(unsigned long long)d->boot_timeout_ms / 1000);
+			(unsigned long long)d->boot_timeout_ms / 1000,
+			(unsigned long long)d->libxl_timeout_ms / 1000);
 	}
 }

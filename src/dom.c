@@ -2,8 +2,8 @@
 /*
  * Domains through libxl: finding a driver domain by name, its death and
  * shutdown events, destroying it and creating it again from its xl
- * config file.  Destroy and create are asynchronous (libxl ao callbacks)
- * so that the poll loop, and with it every other driver domain and the
+ * config file.  Destroy and create run in child processes (job.c) so
+ * that the poll loop, and with it every other driver domain and the
  * control socket, keeps running while a domain boots.
  *
  * The xl config is parsed with libxlutil, but xl's own parser (tools/xl/
@@ -15,13 +15,10 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
-#include <unistd.h>
-#include <sys/wait.h>
 #include <libxl.h>
 #include <libxl_utils.h>
 #include <libxlutil.h>
@@ -187,199 +184,15 @@ void dom_afterpoll(struct pollfd *fds, int nfds, struct timeval now)
 	libxl_osevent_afterpoll(ctx, nfds, fds, now);
 }
 
-/*
- * Destroy and create run in a child process, `xldrvd --exec-destroy` or
- * `--exec-create`, each with a libxl context of its own, synchronously.
- * libxl's asynchronous operations are not asynchronous all the way: with
- * PCI devices, adding and removing them waits for pciback in loops of
- * sleep(1) (libxl__wait_for_backend: up to 10 s each, several times per
- * restart in the lab), which would stall the whole poll loop, the control
- * socket and every other driver domain with it.  A child costs an exec;
- * it also keeps a libxl failure in one operation out of the daemon.  The
- * child reports one line on a pipe, "ok DOMID" or "error RC", and exits;
- * the daemon reaps it (libxl reaps only its own children: see dom_init).
- * The line is what counts, as soon as it is complete: a created domain is
- * already running by then, and its new backends must be set up while it
- * boots, not once the child has got round to exiting (seen taking
- * seconds in the lab, on a loaded host).  Children that reported are
- * reaped without waiting, in later rounds of the loop.
- */
-#define DOM_JOBS_MAX		(XLDRVD_MAX_DD * 2)
-#define DOM_JOB_OUT_MAX		64
-/* Xen's DOMID_FIRST_RESERVED: ids from there on are not guests. */
-#define XLDRVD_DOMID_RESERVED	0x7ff0u
-
-struct dom_job {
-	pid_t pid;
-	int fd;
-	dom_done_fn *done;
-	void *arg;
-	uint32_t domid;			/* destroy: the domain */
-	char out[DOM_JOB_OUT_MAX];
-	size_t len;
-};
-
-static struct dom_job jobs[DOM_JOBS_MAX];
-static unsigned int nr_jobs;
-/* Children that reported and are yet to exit. */
-static pid_t reported[DOM_JOBS_MAX];
-static unsigned int nr_reported;
-
-static int job_spawn(char *const argv[], dom_done_fn *done, void *arg,
-		     uint32_t domid)
-{
-	struct dom_job *j;
-	int p[2], devnull;
-	pid_t pid;
-
-	if (nr_jobs == DOM_JOBS_MAX)
-		return -EBUSY;
-	if (pipe2(p, O_CLOEXEC))
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		int err = -errno;
-
-		close(p[0]);
-		close(p[1]);
-		return err;
-	}
-	if (pid == 0) {
-		/* The child: stdout is the pipe, stdin nothing; stderr stays. */
-		devnull = open("/dev/null", O_RDONLY);
-		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(p[1], 1) < 0)
-			_exit(127);
-		execv("/proc/self/exe", argv);
-		_exit(127);
-	}
-	close(p[1]);
-	j = &jobs[nr_jobs++];
-	memset(j, 0, sizeof(*j));
-	j->pid = pid;
-	j->fd = p[0];
-	j->done = done;
-	j->arg = arg;
-	j->domid = domid;
-	return 0;
-}
-
-int dom_job_pollfds(struct pollfd *fds, int max)
-{
-	unsigned int i;
-
-	for (i = 0; i < nr_jobs && (int)i < max; i++)
-		fds[i] = (struct pollfd){ .fd = jobs[i].fd, .events = POLLIN };
-	return (int)i;
-}
-
-static void log_child_status(pid_t pid, int status)
-{
-	if (WIFSIGNALED(status))
-		log_msg(LOG_ERR, "libxl child %d killed by signal %d",
-			(int)pid, WTERMSIG(status));
-	else if (WIFEXITED(status) && WEXITSTATUS(status))
-		log_msg(LOG_WARNING, "libxl child %d exited with status %d",
-			(int)pid, WEXITSTATUS(status));
-}
-
-/*
- * A child's report: a complete line (it may still be exiting: reaped
- * later), or whatever came before EOF (it has exited, or closed its
- * stdout, which only exiting does: reaped now).  "ok DOMID" alone is
- * success; for a child that exited, only with status 0.
- */
-static void job_end(struct dom_job *j, bool line)
-{
-	uint32_t domid = j->domid;
-	unsigned long v;
-	int status = 0, rc = -EIO;
-	char *end;
-
-	close(j->fd);
-	if (line && nr_reported < DOM_JOBS_MAX) {
-		reported[nr_reported++] = j->pid;
-	} else {
-		while (waitpid(j->pid, &status, 0) < 0 && errno == EINTR)
-			;
-		log_child_status(j->pid, status);
-	}
-	j->out[j->len] = '\0';
-	if (!strncmp(j->out, "ok ", 3) && WIFEXITED(status) &&
-	    !WEXITSTATUS(status)) {
-		errno = 0;
-		v = strtoul(j->out + 3, &end, 10);
-		if (!errno && (*end == '\n' || !*end) && v < XLDRVD_DOMID_RESERVED) {
-			domid = (uint32_t)v;
-			rc = 0;
-		}
-	}
-	j->done(rc, domid, j->arg);
-}
-
-/* Reap the children that reported, those that have exited. */
-static void reap_reported(void)
-{
-	unsigned int k = 0;
-	int status;
-	pid_t r;
-
-	while (k < nr_reported) {
-		r = waitpid(reported[k], &status, WNOHANG);
-		if (r == 0 || (r < 0 && errno == EINTR)) {
-			k++;
-			continue;
-		}
-		if (r > 0)
-			log_child_status(r, status);
-		reported[k] = reported[--nr_reported];
-	}
-}
-
-/* Highest index first in the caller: the last job moves into slot @k. */
-static void end_job(int k, bool line)
-{
-	struct dom_job done = jobs[k];
-
-	jobs[k] = jobs[--nr_jobs];
-	job_end(&done, line);
-}
-
-void dom_job_afterpoll(struct pollfd *fds, int n)
-{
-	int k;
-
-	reap_reported();
-	/* fds[k] is jobs[k] as dom_job_pollfds() made them. */
-	for (k = n - 1; k >= 0; k--) {
-		struct dom_job *j = &jobs[k];
-		ssize_t r;
-
-		if (!(fds[k].revents & (POLLIN | POLLHUP | POLLERR)))
-			continue;
-		r = read(j->fd, j->out + j->len, sizeof(j->out) - 1 - j->len);
-		if (r < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (r > 0) {
-			j->len += (size_t)r;
-			if (memchr(j->out, '\n', j->len)) {
-				end_job(k, true);
-				continue;
-			}
-			if (j->len < sizeof(j->out) - 1)
-				continue;
-		}
-		/* EOF, an error, or more than a report holds: done. */
-		end_job(k, false);
-	}
-}
-
-int dom_destroy(uint32_t domid, dom_done_fn *done, void *arg)
+/* In a child (job.c), killed if it takes longer than @timeout_ms. */
+int dom_destroy(uint32_t domid, uint64_t timeout_ms, dom_done_fn *done,
+		void *arg)
 {
 	char id[16];
 	char *const argv[] = { "xldrvd", "--exec-destroy", id, NULL };
 
 	snprintf(id, sizeof(id), "%" PRIu32, domid);
-	return job_spawn(argv, done, arg, domid);
+	return dom_job_spawn(argv, timeout_ms, done, arg, domid);
 }
 
 /*
@@ -406,10 +219,12 @@ static int check_name(const char *file, const libxl_domain_config *dc,
  * not give it (still in use, or retired too recently); the caller retries
  * with any.  The domain is unpaused once built, as `xl create` does.  The
  * config is parsed here first, so that a bad one is refused with its
- * message.
+ * message.  In a child (job.c), killed if it takes longer than
+ * @timeout_ms.
  */
 int dom_create(const char *cfgfile, const char *name, uint32_t want,
-	       dom_done_fn *done, void *arg, char *err, size_t errlen)
+	       uint64_t timeout_ms, dom_done_fn *done, void *arg, char *err,
+	       size_t errlen)
 {
 	libxl_domain_config dc;
 	char id[16];
@@ -425,7 +240,8 @@ int dom_create(const char *cfgfile, const char *name, uint32_t want,
 	if (rc)
 		return -EINVAL;
 	snprintf(id, sizeof(id), "%" PRIu32, want);
-	rc = job_spawn(argv, done, arg, XLDRVD_INVALID_DOMID);
+	rc = dom_job_spawn(argv, timeout_ms, done, arg,
+			   XLDRVD_INVALID_DOMID);
 	if (rc)
 		snprintf(err, errlen, "cannot start the libxl child: %s",
 			 strerror(-rc));

@@ -32,14 +32,22 @@ int dom_next_event(struct dom_event *ev);
 int dom_beforepoll(struct pollfd *fds, int *nfds, int *timeout,
 		   struct timeval now);
 void dom_afterpoll(struct pollfd *fds, int nfds, struct timeval now);
-int dom_job_pollfds(struct pollfd *fds, int max);
-void dom_job_afterpoll(struct pollfd *fds, int n);
 int dom_exec_main(int argc, char **argv);
-int dom_destroy(uint32_t domid, dom_done_fn *done, void *arg);
+int dom_destroy(uint32_t domid, uint64_t timeout_ms, dom_done_fn *done,
+		void *arg);
 int dom_create(const char *cfgfile, const char *name, uint32_t want,
-	       dom_done_fn *done, void *arg, char *err, size_t errlen);
+	       uint64_t timeout_ms, dom_done_fn *done, void *arg, char *err,
+	       size_t errlen);
 int dom_check_xlcfg(const char *file, const char *name, FILE *out,
 		    char *err, size_t errlen);
+
+/* job.c: the children that run destroy and create, no libxl. */
+int dom_job_spawn(char *const argv[], uint64_t timeout_ms,
+		  dom_done_fn *done, void *arg, uint32_t domid);
+int dom_job_pollfds(struct pollfd *fds, int max);
+void dom_job_afterpoll(struct pollfd *fds, int n);
+uint64_t dom_job_next_deadline(void);
+void dom_job_expire(uint64_t now);
 #ifdef LIBXL_H
 libxl_ctx *dom_ctx(void);
 int dom_parse_xlcfg(const char *file, libxl_domain_config *dc, char *err,

@@ -218,7 +218,8 @@ static void start_restart(struct daemon *D, struct dd *d, uint64_t now)
 	if (old != XLDRVD_INVALID_DOMID) {
 		st = dom_state(old, &reason);
 		if (st != DOM_GONE) {
-			if (!dom_destroy(old, destroyed_cb, d))
+			if (!dom_destroy(old, d->conf->libxl_timeout_ms,
+					 destroyed_cb, d))
 				return;
 			log_msg(LOG_ERR, "%s: cannot destroy domain %" PRIu32,
 				d->conf->name, old);
@@ -313,8 +314,9 @@ static void create_now(struct daemon *D, struct dd *d, uint64_t now)
 	}
 	d->busy = true;
 	err[0] = '\0';
-	if (dom_create(d->conf->config, d->conf->name, want, created_cb, d,
-		       err, sizeof(err))) {
+	if (dom_create(d->conf->config, d->conf->name, want,
+		       d->conf->libxl_timeout_ms, created_cb, d, err,
+		       sizeof(err))) {
 		d->busy = false;
 		log_msg(LOG_ERR, "%s: %s", d->conf->name, err);
 		dd_fail(D, d, R_CREATE_FAILED, err, now);
@@ -329,7 +331,16 @@ static void dd_op(struct daemon *D, struct dd *d, uint64_t now)
 
 	d->op = OP_NONE;
 	if (op == OP_DESTROYED) {
-		if (d->op_rc)
+		/*
+		 * A create fails, and counts, while what is left of the
+		 * old incarnation still holds its name or devices.
+		 */
+		if (d->op_rc == -ETIMEDOUT)
+			log_event(d->conf->name, "destroying domain %" PRIu32
+				  ": libxl did not finish in %" PRIu64 " s; "
+				  "killed, creating anyway", d->op_domid,
+				  d->conf->libxl_timeout_ms / 1000);
+		else if (d->op_rc)
 			log_msg(LOG_WARNING, "%s: destroying domain %" PRIu32
 				" failed; creating anyway", d->conf->name,
 				d->op_domid);
@@ -338,6 +349,18 @@ static void dd_op(struct daemon *D, struct dd *d, uint64_t now)
 		return;
 	}
 	d->busy = false;
+	if (d->op_rc == -ETIMEDOUT) {
+		/*
+		 * No retry with any domid: what libxl built is still there
+		 * under the name.  The next restart destroys it.
+		 */
+		log_event(d->conf->name, "creating it: libxl did not finish "
+			  "in %" PRIu64 " s; killed",
+			  d->conf->libxl_timeout_ms / 1000);
+		d->create_any_domid = false;
+		dd_fail(D, d, R_CREATE_FAILED, "libxl timed out", now);
+		return;
+	}
 	if (d->op_rc) {
 		if (!d->create_any_domid &&
 		    d->last_domid != XLDRVD_INVALID_DOMID) {
@@ -863,8 +886,7 @@ static void reconcile(struct daemon *D, uint64_t now)
 				log_event(d->conf->name, "not running; its "
 					  "failure (%s) goes on",
 					  policy_reason_name(d->pol.reason));
-				policy_resume_failure(&d->pol, d->pol.reason,
-						      now);
+				policy_resume_failure(&d->pol, now);
 				dd_step(D, d, now);
 			} else {
 				/* Not a failure: as xendomains would, start it. */
@@ -993,6 +1015,9 @@ static int timeout_ms(struct daemon *D, uint64_t now)
 	t = ctl_next_deadline(&D->ctl);
 	if (t && t < next)
 		next = t;
+	t = dom_job_next_deadline();
+	if (t && t < next)
+		next = t;
 	return next > now ? (int)(next - now) : 0;
 }
 
@@ -1045,6 +1070,7 @@ static int run(struct daemon *D)
 		dom_afterpoll(fds + base, nx, tv);
 		dom_job_afterpoll(fds + 2 + n, nj);
 		now = now_mono_ms();
+		dom_job_expire(now);
 
 		on_libxl_events(D, now);
 		for (i = 0; i < D->nr; i++)

@@ -236,12 +236,10 @@ void policy_created(struct policy *p, const struct dd_conf *c, uint64_t now)
  * boot) says a failure of it was being handled: detected, or waiting out
  * a backoff.  The same outage goes on, and the policy decides again from
  * the saved restart history: a restarted xldrvd skips no backoff and no
- * give-up.
+ * give-up.  Its reason is the one state_load() put back.
  */
-void policy_resume_failure(struct policy *p, enum dd_reason why,
-			   uint64_t now)
+void policy_resume_failure(struct policy *p, uint64_t now)
 {
-	p->reason = why;
 	p->failed_at = now;
 	enter(p, DD_FAILED_DETECTED, now);
 }

@@ -104,7 +104,8 @@ static bool plugged_into(struct xsc *xs, uint32_t client, enum rp_kind kind,
 	v = xsc_read_libxl(xs, client, rel, XLDRVD_PATH_MAX, &len, &err);
 	if (!v)
 		return false;
-	ok = !rp_parse_backend_path(v, len, kind, client, devid, &be) &&
+	ok = !rp_parse_backend_path(v, len, kind, client, devid, &be,
+				    NULL) &&
 	     be == dd_domid;
 	free(v);
 	return ok;
@@ -435,6 +436,36 @@ void replumb_set_xs(struct xsc *xs)
 }
 
 /*
+ * Is a stock frontend's device, about to be removed by force, plugged
+ * into another backend than the one recorded, by an administrator or the
+ * toolstack since the plan was made?  Then the removal would take the
+ * device they plugged.  No record at all is not that: it may be this
+ * removal's own, done before a restart of xldrvd.  libxl's record only,
+ * which the client cannot write.
+ */
+static bool moved_elsewhere(struct xsc *xs, const struct rp_entry *e)
+{
+	char rel[64];
+	size_t len = 0;
+	uint32_t be;
+	bool moved;
+	char *v;
+	int err;
+
+	if (!xs)
+		return false;
+	snprintf(rel, sizeof(rel), "device/%s/%d/backend",
+		 rp_kind_name(e->kind), e->devid);
+	v = xsc_read_libxl(xs, e->client, rel, XLDRVD_PATH_MAX, &len, &err);
+	if (!v)
+		return false;
+	moved = rp_parse_backend_path(v, len, e->kind, e->client, e->devid,
+				      &be, NULL) || be != e->be_domid;
+	free(v);
+	return moved;
+}
+
+/*
  * A restart-aware frontend's device: nothing to remove while the driver
  * domain restarts (the frontend holds its I/O), and its backend moved
  * to @new_domid once that exists.  Synchronous: one xenstore transaction.
@@ -453,6 +484,15 @@ static void rewrite_step(struct replumb_plan *p, const char *dd,
 		return;
 	}
 	rc = rp_rewrite_backend(rp_xs, e, new_domid);
+	if (rc == -ESTALE) {
+		/* Not ours to undo: neither re-plumbed nor failed. */
+		log_event(dd, "client %s (domid %" PRIu32 ") %s %d: left "
+			  "alone: its backend is no longer domid %" PRIu32
+			  " (changed since the plan was made)", e->name,
+			  e->client, kind, e->devid, e->be_domid);
+		rp_plan_del(p, e);
+		return;
+	}
 	if (rc) {
 		log_event(dd, "re-plumbing client %s (domid %" PRIu32 ") %s "
 			  "%d failed: moving its backend: %s", e->name,
@@ -502,6 +542,16 @@ static unsigned int step(struct replumb_plan *p, const char *dd,
 			log_event(dd, "client %s (domid %" PRIu32 ") %s %d: "
 				  "client gone, nothing to re-plumb", e->name,
 				  e->client, rp_kind_name(e->kind), e->devid);
+			rp_plan_del(p, e);
+			continue;
+		}
+		if (e->mode == RP_REPLUG && !add && moved_elsewhere(rp_xs, e)) {
+			log_event(dd, "client %s (domid %" PRIu32 ") %s %d: "
+				  "left alone: its backend is no longer domid "
+				  "%" PRIu32 " (changed since the plan was "
+				  "made)", e->name, e->client,
+				  rp_kind_name(e->kind), e->devid,
+				  e->be_domid);
 			rp_plan_del(p, e);
 			continue;
 		}

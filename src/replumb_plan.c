@@ -329,16 +329,21 @@ static bool skip(const char **s, const char *word)
  * The backend path libxl recorded for a client's device (@v, @len bytes,
  * from /libxl/CLIENT/device/KIND/DEVID/backend, which only dom0 writes):
  * "/local/domain/B/backend/BKIND/CLIENT/DEVID" with B the backend's
- * domid, into *be_domid.  Exactly that: the client and devid must be
- * this device's, BKIND one libxl uses for @kind.
+ * domid, into *be_domid, and BKIND into *bkind unless that is NULL.
+ * Exactly that: the client and devid must be this device's, BKIND one
+ * libxl uses for @kind.
  */
 int rp_parse_backend_path(const char *v, size_t len, enum rp_kind kind,
-			  uint32_t client, int devid, uint32_t *be_domid)
+			  uint32_t client, int devid, uint32_t *be_domid,
+			  const char **bkind)
 {
-	char buf[XLDRVD_PATH_MAX];
+	/* What libxl makes for a disk's backend phy, tap and qdisk. */
+	static const char *const vbd_kinds[] = { "vbd", "vbd3", "qdisk" };
+	char buf[XLDRVD_PATH_MAX], dir[8];
+	const char *p = buf, *bk = NULL;
 	unsigned long dv;
-	const char *p = buf;
 	uint32_t be, c;
+	unsigned int i;
 
 	if (!v || len == 0 || len >= sizeof(buf) || memchr(v, '\0', len))
 		return -EINVAL;
@@ -348,18 +353,25 @@ int rp_parse_backend_path(const char *v, size_t len, enum rp_kind kind,
 	    !skip(&p, "/backend/"))
 		return -EINVAL;
 	if (kind == RP_VIF) {
-		if (!skip(&p, "vif/"))
-			return -EINVAL;
-	} else if (!skip(&p, "vbd/") && !skip(&p, "vbd3/") &&
-		   !skip(&p, "qdisk/")) {
-		return -EINVAL;
+		if (skip(&p, "vif/"))
+			bk = "vif";
+	} else {
+		for (i = 0; i < ARRAY_SIZE(vbd_kinds) && !bk; i++) {
+			snprintf(dir, sizeof(dir), "%s/", vbd_kinds[i]);
+			if (skip(&p, dir))
+				bk = vbd_kinds[i];
+		}
 	}
+	if (!bk)
+		return -EINVAL;
 	if (path_domid(&p, &c) || c != client || *p++ != '/')
 		return -EINVAL;
 	if ((*p == '0' && p[1]) || digits(&p, INT_MAX, &dv) || *p ||
 	    dv != (unsigned long)devid)
 		return -EINVAL;
 	*be_domid = be;
+	if (bkind)
+		*bkind = bk;
 	return 0;
 }
 

@@ -23,6 +23,16 @@
  * with whatever backend it names; the new backend finds its directory
  * through its own xenbus watch.  Which of the two looks first does not
  * matter: the transaction makes both appear at once.
+ *
+ * The plan was made when the old incarnation failed, and the device may
+ * have changed since: unplugged, or moved to another backend by an
+ * administrator or the toolstack.  So the same transaction first checks
+ * that libxl's record and the frontend still name the old backend, and
+ * leaves the device alone otherwise; a change that races with it makes
+ * the transaction fail and be tried again, and seen then.  The backend's
+ * directory (vbd, vbd3, qdisk, vif) is the one libxl's record names: an
+ * add by libxl would make the same, and the new incarnation serves it
+ * if anything in it serves that kind.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -174,22 +184,82 @@ static int copy_backend_keys(struct rw_ctx *c, const char *lpath,
 	return rc;
 }
 
-static int rewrite_once(struct rw_ctx *c, const char *lpath,
-			const char *fpath, const char *bpath)
+/* The node @dir/@key, read in the transaction: 0, -ENOENT or -errno. */
+static int read_str(struct rw_ctx *c, const char *dir, const char *key,
+		    char *buf, size_t size)
+{
+	char path[XLDRVD_PATH_MAX];
+	unsigned int len = 0;
+	char *v;
+	int r = snprintf(path, sizeof(path), "%s/%s", dir, key);
+
+	if (r < 0 || (size_t)r >= sizeof(path))
+		return -E2BIG;
+	v = xs_read(c->h, c->t, path, &len);
+	if (!v)
+		return -errno;
+	r = len < size && !memchr(v, '\0', len) ? 0 : -E2BIG;
+	if (!r)
+		memcpy(buf, v, (size_t)len + 1);
+	free(v);
+	return r;
+}
+
+/*
+ * Does the device still name the old backend, as when the plan was made?
+ * libxl's record (dom0's alone), and the frontend's "backend" and
+ * "backend-id", which the toolstack writes along with it.  0 and the
+ * backend's directory kind in *bkind, -ENODEV if it was unplugged,
+ * -ESTALE if it names another backend now.
+ */
+static int check_backend(struct rw_ctx *c, const struct rp_entry *e,
+			 const char *lpath, const char *fpath,
+			 const char **bkind)
+{
+	char lbe[XLDRVD_PATH_MAX], fbe[XLDRVD_PATH_MAX], fid[16], id[16];
+	uint32_t be;
+	int rc;
+
+	rc = read_str(c, lpath, "backend", lbe, sizeof(lbe));
+	if (rc == -ENOENT)
+		return -ENODEV;		/* xl block-detach, say */
+	if (rc)
+		return rc;
+	if (rp_parse_backend_path(lbe, strlen(lbe), e->kind, c->client,
+				  e->devid, &be, bkind) || be != c->old_be)
+		return -ESTALE;
+	rc = read_str(c, fpath, "backend", fbe, sizeof(fbe));
+	if (!rc)
+		rc = read_str(c, fpath, "backend-id", fid, sizeof(fid));
+	if (rc == -ENOENT)
+		return -ENODEV;
+	if (rc == -E2BIG)
+		return -ESTALE;
+	if (rc)
+		return rc;
+	snprintf(id, sizeof(id), "%" PRIu32, c->old_be);
+	if (strcmp(fbe, lbe) || strcmp(fid, id))
+		return -ESTALE;
+	return 0;
+}
+
+static int rewrite_once(struct rw_ctx *c, const struct rp_entry *e,
+			const char *lpath, const char *fpath)
 {
 	struct xs_permissions bperm[2] = {
 		{ .id = c->new_be, .perms = XS_PERM_NONE },
 		{ .id = c->client, .perms = XS_PERM_READ },
 	};
-	char id[16], *v;
-	unsigned int len = 0;
+	char bpath[XLDRVD_PATH_MAX], id[16];
+	const char *bkind;
 	int rc;
 
-	/* Unplugged meanwhile (xl block-detach): nothing to move. */
-	v = xs_read(c->h, c->t, fpath, &len);
-	if (!v)
-		return errno == ENOENT ? -ENODEV : -errno;
-	free(v);
+	rc = check_backend(c, e, lpath, fpath, &bkind);
+	if (rc)
+		return rc;
+	snprintf(bpath, sizeof(bpath), "/local/domain/%" PRIu32
+		 "/backend/%s/%" PRIu32 "/%d", c->new_be, bkind, c->client,
+		 e->devid);
 	/* A stale directory under the same path would be taken as ours. */
 	if (!xs_rm(c->h, c->t, bpath) && errno != ENOENT)
 		return -errno;
@@ -222,13 +292,14 @@ static int rewrite_once(struct rw_ctx *c, const char *lpath,
 
 /*
  * Move client device @e to backend @new_be, the driver domain's new
- * incarnation: 0, or -errno (-ENODEV: the device is no longer plugged).
+ * incarnation: 0, or -errno (-ENODEV: the device is no longer plugged;
+ * -ESTALE: it names another backend than e->be_domid now, and is left
+ * as it is).
  */
 int rp_rewrite_backend(struct xsc *xs, const struct rp_entry *e,
 		       uint32_t new_be)
 {
 	char lpath[XLDRVD_PATH_MAX], fpath[XLDRVD_PATH_MAX];
-	char bpath[XLDRVD_PATH_MAX];
 	const char *kind = rp_kind_name(e->kind);
 	struct rw_ctx c = {
 		.h = xs ? xs->h : NULL,
@@ -247,14 +318,11 @@ int rp_rewrite_backend(struct xsc *xs, const struct rp_entry *e,
 		 e->client, kind, e->devid);
 	snprintf(fpath, sizeof(fpath), "/local/domain/%" PRIu32
 		 "/device/%s/%d", e->client, kind, e->devid);
-	snprintf(bpath, sizeof(bpath), "/local/domain/%" PRIu32
-		 "/backend/%s/%" PRIu32 "/%d", new_be, kind, e->client,
-		 e->devid);
 	for (tries = 0; tries < RW_TRIES; tries++) {
 		c.t = xs_transaction_start(c.h);
 		if (c.t == XBT_NULL)
 			return -errno;
-		rc = rewrite_once(&c, lpath, fpath, bpath);
+		rc = rewrite_once(&c, e, lpath, fpath);
 		if (rc) {
 			xs_transaction_end(c.h, c.t, true);
 			return rc;

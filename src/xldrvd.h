@@ -46,6 +46,7 @@ struct dd_conf {
 	uint64_t backoff_max_ms;
 	uint64_t heartbeat_timeout_ms;	/* 0: no hang detection */
 	uint64_t boot_timeout_ms;	/* restart to first heartbeat */
+	uint64_t libxl_timeout_ms;	/* one destroy or create, at most */
 	unsigned int line;		/* of the [section], for messages */
 };
 
@@ -121,8 +122,7 @@ bool policy_heartbeat(struct policy *p, const struct dd_conf *c,
 		      uint64_t now);
 uint64_t policy_up(struct policy *p, uint64_t now);
 void policy_created(struct policy *p, const struct dd_conf *c, uint64_t now);
-void policy_resume_failure(struct policy *p, enum dd_reason why,
-			   uint64_t now);
+void policy_resume_failure(struct policy *p, uint64_t now);
 enum policy_action policy_operator_restart(struct policy *p,
 					   const struct dd_conf *c,
 					   uint64_t now);
@@ -285,7 +285,8 @@ bool rp_same_client(const struct rp_entry *e, uint32_t domid,
 		    const char *uuid);
 long rp_json_compact(const char *in, char *out, size_t size);
 int rp_parse_backend_path(const char *v, size_t len, enum rp_kind kind,
-			  uint32_t client, int devid, uint32_t *be_domid);
+			  uint32_t client, int devid, uint32_t *be_domid,
+			  const char **bkind);
 int rp_write(FILE *f, const char *dd, const struct rp_entry *e);
 int rp_parse(char *fields, struct rp_entry *e);
 

@@ -36,7 +36,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (d->config[0] != '/' || !d->name[0] ||
 		    d->max_restarts > POLICY_MAX_RESTARTS ||
 		    d->backoff_max_ms < d->backoff_initial_ms ||
-		    d->window_ms == 0 || conf_find(&c, d->name) != d)
+		    d->window_ms == 0 || d->libxl_timeout_ms < 10000 ||
+		    conf_find(&c, d->name) != d)
 			abort();
 	}
 	f = open_memstream(&out, &len);

@@ -37,6 +37,7 @@ static void good(void)
 		"backoff-max-ms = 4000\n"
 		"heartbeat-timeout = 0\n"
 		"boot-timeout = 30\n"
+		"libxl-timeout = 90\n"
 		"[blkdd]\n"
 		"config = /etc/xen/blkdd.cfg";	/* no final newline */
 	const struct dd_conf *d;
@@ -60,6 +61,7 @@ static void good(void)
 		CHECK_EQ(d->backoff_max_ms, 4000);
 		CHECK_EQ(d->heartbeat_timeout_ms, 0);
 		CHECK_EQ(d->boot_timeout_ms, 30000);
+		CHECK_EQ(d->libxl_timeout_ms, 90000);
 		CHECK_EQ(d->line, 7);
 	}
 	d = conf_find(&c, "blkdd");
@@ -74,6 +76,7 @@ static void good(void)
 		CHECK_EQ(d->backoff_max_ms, 60000);
 		CHECK_EQ(d->heartbeat_timeout_ms, 10000);
 		CHECK_EQ(d->boot_timeout_ms, 120000);
+		CHECK_EQ(d->libxl_timeout_ms, 300000);
 	}
 	CHECK(conf_find(&c, "nodd") == NULL);
 
@@ -157,6 +160,10 @@ static void bad_ones(void)
 	bad("[a]\nconfig=/x\nheartbeat-timeout=4\n", "t.conf:1: [a] "
 	    "heartbeat-timeout: want 0 (off) or at least 5 s");
 	CHECK_EQ(parse("[a]\nconfig=/x\nheartbeat-timeout=5\n"), 0);
+	bad("[a]\nconfig=/x\nlibxl-timeout=9\n", "t.conf:3: libxl-timeout: "
+	    "want seconds from 10 to 3600");
+	bad("[a]\nconfig=/x\nlibxl-timeout=3601\n", "t.conf:3:");
+	bad("[a]\nconfig=/x\nlibxl-timeout=0\n", "t.conf:3:");
 	bad("[a]\nconfig=/x\n[b]\nconfig=/y\n[c]\nconfig=/x\n",
 	    "t.conf:5: [c] has the config= of [a]");
 

@@ -275,8 +275,11 @@ static void test_resume_failure(void)
 	CHECK_EQ(policy_step(&p, &c, t + 20), ACT_BACKOFF);
 	/* xldrvd restarts here; the history (1 restart) was saved. */
 	p.state = DD_RUNNING;
-	policy_resume_failure(&p, R_CRASH, t + 500);
+	p.reason = R_WATCHDOG;		/* as state_load() put it back */
+	policy_resume_failure(&p, t + 500);
 	CHECK_EQ(p.state, DD_FAILED_DETECTED);
+	CHECK_EQ(p.reason, R_WATCHDOG);
+	CHECK_EQ(p.failed_at, t + 500);
 	CHECK_EQ(p.total_failures, 2);		/* the same outage */
 	CHECK_EQ(policy_step(&p, &c, t + 500), ACT_BACKOFF);
 	CHECK_EQ(p.deadline, t + 1500);

@@ -7,7 +7,8 @@
  * (by backend name or domid, plugged now, uuid as stored), the forced
  * removal naming the old backend by domid alone, the add naming the new
  * one, callbacks only queued until replumb_reap(), a client replaced or
- * gone, failures counted, and the bound on operations under way.
+ * gone, a device plugged into another backend meanwhile left alone,
+ * failures counted, and the bound on operations under way.
  */
 #define _GNU_SOURCE		/* before any header: asprintf() */
 #include <stdlib.h>
@@ -104,7 +105,7 @@ char *xsc_read_dom(struct xsc *x, uint32_t domid, const char *rel,
 	return strdup(v);
 }
 
-/* The backend moves (replumb_rewrite.c, run in the lab): recorded. */
+/* The backend moves (replumb_rewrite.c, its own test): recorded. */
 struct rw_call {
 	uint32_t client, old_be, new_be;
 	int devid;
@@ -645,6 +646,35 @@ static void test_clients_change(void)
 		 -EINVAL);
 }
 
+/*
+ * A stock frontend's device plugged into another backend since the plan
+ * was made: not removed, dropped from the plan, neither re-plumbed nor
+ * failed.  One whose record is gone (removed already) goes on.
+ */
+static void test_moved_before_removal(void)
+{
+	struct replumb_plan p = { 0 };
+	struct xsc xs = { 0 };
+
+	host();
+	replumb_set_xs(&xs);
+	CHECK_EQ(replumb_snapshot(&xs, &p, "netdd", 5), 3);
+	doms[2].disks[0].plugged = 9;		/* xvda: xl block-attach */
+	doms[2].nics[0].plugged = -1;		/* vif 0: no record */
+	CHECK_EQ(replumb_step(&p, "netdd", XLDRVD_INVALID_DOMID), 3);
+	CHECK_EQ(ncalls, 2);
+	CHECK(strcmp(calls[0].dev, "xvda") && strcmp(calls[1].dev, "xvda"));
+	CHECK(!entry(&p, 7, RP_VBD, 51712));
+	CHECK_EQ(p.n, 2);
+	CHECK_EQ(p.failed, 0);
+	CHECK_EQ(p.replumbed, 0);
+	complete(0, 0);
+	complete(1, 0);
+	replumb_reap();
+	rp_plan_free(&p);
+	replumb_set_xs(NULL);
+}
+
 /* Many devices: at most REPLUMB_INFLIGHT_MAX under way. */
 static void test_bounds(void)
 {
@@ -776,6 +806,19 @@ static void test_rewrite(void)
 	CHECK_EQ(p.n, 0);
 	CHECK_EQ(p.failed, 1);
 	CHECK_EQ(ncalls, 4);
+
+	/*
+	 * Moved elsewhere by an administrator since the plan: left alone,
+	 * dropped, and neither re-plumbed nor failed.
+	 */
+	CHECK_EQ(replumb_snapshot(&xs, &p, "netdd", 6), 1);
+	CHECK_EQ(replumb_step(&p, "netdd", XLDRVD_INVALID_DOMID), 1);
+	rw_rc = -ESTALE;
+	CHECK_EQ(replumb_step(&p, "netdd", 7), 1);
+	CHECK_EQ(nrw, 3);
+	CHECK_EQ(p.n, 0);
+	CHECK_EQ(p.failed, 1);
+	CHECK_EQ(p.replumbed, 3);
 	rp_plan_free(&p);
 
 	/* Anything but "1" is a stock frontend. */
@@ -791,6 +834,7 @@ int main(void)
 	test_course();
 	test_rewrite();
 	test_clients_change();
+	test_moved_before_removal();
 	test_bounds();
 	return check_done("xldrvd_replumb_ops_test");
 }

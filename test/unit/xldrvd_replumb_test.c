@@ -328,18 +328,29 @@ static void test_parse_strict(void)
 
 static void test_backend_path(void)
 {
-	const char *v;
+	const char *v, *bk = NULL;
 	uint32_t be = 0;
 
 #define BP(s, kind, c, d) \
-	(v = (s), rp_parse_backend_path(v, strlen(v), kind, c, d, &be))
+	(v = (s), rp_parse_backend_path(v, strlen(v), kind, c, d, &be, &bk))
 	CHECK_EQ(BP("/local/domain/5/backend/vbd/7/51712", RP_VBD, 7, 51712),
 		 0);
 	CHECK_EQ(be, 5);
+	CHECK(bk && !strcmp(bk, "vbd"));
+	/* The backend's own directory, kept for a rewrite. */
 	CHECK_EQ(BP("/local/domain/12/backend/qdisk/7/51712", RP_VBD, 7,
 		    51712), 0);
 	CHECK_EQ(be, 12);
+	CHECK(bk && !strcmp(bk, "qdisk"));
+	CHECK_EQ(BP("/local/domain/12/backend/vbd3/7/51712", RP_VBD, 7,
+		    51712), 0);
+	CHECK(bk && !strcmp(bk, "vbd3"));
+	CHECK_EQ(BP("/local/domain/12/backend/vbd4/7/51712", RP_VBD, 7,
+		    51712), -EINVAL);
+	CHECK_EQ(BP("/local/domain/12/backend/vbd37/51712", RP_VBD, 7,
+		    51712), -EINVAL);
 	CHECK_EQ(BP("/local/domain/5/backend/vif/7/0", RP_VIF, 7, 0), 0);
+	CHECK(bk && !strcmp(bk, "vif"));
 	CHECK_EQ(BP("/local/domain/0/backend/vif/7/0", RP_VIF, 7, 0), 0);
 	CHECK_EQ(be, 0);
 	/* Not this device's, or not a path libxl makes. */
@@ -359,7 +370,7 @@ static void test_backend_path(void)
 	CHECK_EQ(BP("/local/domain//backend/vif/7/0", RP_VIF, 7, 0), -EINVAL);
 	CHECK_EQ(BP("", RP_VIF, 7, 0), -EINVAL);
 	CHECK_EQ(rp_parse_backend_path("/local/domain/5/backend/vif/7/0\0x",
-				       33, RP_VIF, 7, 0, &be), -EINVAL);
+				       33, RP_VIF, 7, 0, &be, NULL), -EINVAL);
 #undef BP
 }
 
