@@ -3,7 +3,9 @@
 # the client on the driver domain's NIC (bridge=eth0 in its vif spec);
 # no hotplug script, no `xl devd`, no bridge in the driver domain.  The
 # client's stock xen-netfront gets its address, pings the outside peer and
-# runs iperf3 TCP to it both ways, and UDP.
+# runs iperf3 TCP to it both ways, and UDP; then TCP to it again with
+# tx_nic_bytes below one GSO frame, each frame held until the NIC freed
+# the one before: the stream flows, is held, and nothing stays charged.
 #
 #   client (netfront) --netif--> dd: xldrv_netmap -> e1000 eth0
 #                                          |  QEMU hub
@@ -55,3 +57,26 @@ for c in tx_packets rx_packets; do
 done
 drops=$(dom_exec dd "cat $sys/drops" | awk '$1 != 0')
 log "netmap drops: ${drops:-none}"
+
+# tx_nic_bytes: a client's frames in the NIC, bounded.  Below one GSO
+# frame's truesize, each frame of the client's waits in its ring until
+# the NIC has freed the one before, whose destructor wakes the vif's
+# thread: a wake-up lost there stalls the stream for good.  Once it
+# ends, nothing may stay charged to the vif (a charge lost or counted
+# twice would hold its tx for ever, or not at all).
+param=/sys/module/xldrv_netmap/parameters/tx_nic_bytes
+[ "$(dom_exec dd "cat $param")" = 1048576 ] ||
+	fail "netmap: tx_nic_bytes is $(dom_exec dd "cat $param"), not the 1 MiB default"
+held0=$(dom_exec dd "cat $sys/nic_full")
+dom_exec dd "echo 65536 >$param"
+peer_iperf_server
+out=$(dom_exec -t 60 client "iperf3 -c $PEER_IP -t 3 -f m | tail -n 4") ||
+	fail "client: iperf3 to the peer with tx_nic_bytes=65536 failed: $out"
+log "client -> peer, tx_nic_bytes 64 KiB: $(echo "$out" | awk '/sender/ { print $7, $8 }')"
+dom_exec dd "echo 1048576 >$param"
+held=$(dom_exec dd "cat $sys/nic_full")
+[ "$held" -gt "$held0" ] ||
+	fail "netmap never held the client's tx at tx_nic_bytes=65536 (nic_full $held0 -> $held)"
+log "netmap held the client's tx $((held - held0)) times"
+wait_for 10 "the NIC to free every frame of the client's" \
+	eval '[ "$(dom_exec dd "cat $sys/nic_bytes")" = 0 ]'
